@@ -3,9 +3,10 @@
  * the ISO/IEC 9797-1 CBC-MAC.
  *
  * - Cipher: clause 4 (structure: 32 rounds of an unbalanced Feistel network, then the reverse
- *   transform R), clause 5 (FK, CK), clause 6 (round function F, T = L∘τ with the S-box of 6.2),
- *   clause 7.1/7.2 (encryption; decryption = the same rounds with the round keys reversed), clause
- *   7.3 (key expansion, T' = L'∘τ). Appendix A examples 1 and 2 are in the test vectors.
+ *   transform R), clause 5 (key and the parameters FK, CK), clause 6 (round function F; 6.2 the
+ *   synthetic permutation T = L∘τ with τ's S-box), 7.1 and 7.2 (encryption; decryption is the same
+ *   rounds with the round keys reversed), 7.3 (key expansion, T' = L'∘τ, with the values of FK and
+ *   CK). Appendix A examples 1 and 2 are test vectors (test/crypto/sm4.test.ts).
  * - ECB and CBC as in NIST SP 800-38A / GB/T 17964, with no padding (the default: the caller pads)
  *   or PKCS#7 (RFC 5652 §6.3). CTR as OpenSSL's 'sm4-ctr': the IV is the initial 128-bit counter
  *   block, incremented as one big-endian 128-bit integer (wrapping mod 2^128); any data length.
@@ -15,16 +16,27 @@
  *
  * Engine: four 256-entry T-tables combining τ and L (T0[x] = L(Sbox[x] << 24), the others rotated),
  * state in four local words, round keys expanded once into an {@link Sm4Key}. Independent blocks
- * (ECB, CBC decryption, CTR) go through a 4-way interleaved core: a single block is a serial
- * chain of 32 table lookups whose latency, not instruction count, bounds the speed, so four
- * interleaved chains ran ~1.9× faster than one block at a time (x2 gave ~1.6×, x3 ≈ x4).
- * Measured on Node 20.20 / OpenSSL 3.0.19 (2-vCPU Xeon VM, shared, best-of-N CPU time):
+ * (ECB, CBC decryption, CTR) go through a 4-way interleaved core: one block is a serial chain of
+ * 32 rounds whose latency bounds the speed, so four interleaved chains ran ~1.9× faster than one
+ * block at a time (x2 gave ~1.6×, x3 ≈ x4). CBC encryption and the MAC are serial by nature.
  *
- *   | operation                              | this module        | node:crypto        | sm-crypto-v2 |
- *   |----------------------------------------|--------------------|--------------------|--------------|
- *   | one block, expanded key (`Sm4Key`)     | see commit notes   | ~1.25 µs (reused)  |              |
- *   | CBC encrypt 1 MiB                      | see commit notes   | ~57 MB/s           |              |
- *   | cbcMac 64 B                            | see commit notes   |                    | ~5.6 µs      |
+ * Measured on Node 20.20 / OpenSSL 3.0.19 (no SM4 assembly), 2-vCPU Xeon VM shared with other
+ * jobs, so absolute figures moved ±40 % between runs; the ratios, taken within one process, held.
+ * Best-of-N CPU time per call (process.cpuUsage, variants round-robin):
+ *
+ *   | operation                  | this module  | peer                           | ratio     |
+ *   |----------------------------|--------------|--------------------------------|-----------|
+ *   | one block, Sm4Key, new out | 0.17–0.21 µs | node:crypto reused: 0.7–1.1 µs | 4–5×      |
+ *   | one block, raw key         | 0.43–0.47 µs |                                |           |
+ *   | expandKey (*)              | 0.6–1.0 µs   |                                |           |
+ *   | CBC encrypt 1 MiB          | 90–109 MB/s  | node:crypto 82–97 MB/s         | 1.05–1.1× |
+ *   | CBC dec. / ECB / CTR 1 MiB | 150–190 MB/s | node:crypto 83–97 MB/s         | 1.7–1.9×  |
+ *   | cbcMac 64 B, Sm4Key        | 0.65–1.1 µs  | sm-crypto-v2 (CBC,             | 4.4–6×    |
+ *   | cbcMac 64 B, raw key       | 0.95–1.5 µs  | last block) 2.9–6.5 µs         | 3–4×      |
+ *
+ *   (*) mostly the allocation of its round-key Int32Array (see DEC).
+ *
+ * tinybench 6 (wall clock, one process) agreed: block 4.7×, CBC 1 MiB 1.0×, cbcMac 64 B 7.1×.
  *
  * Not constant time: the T-tables are indexed by key- and data-dependent bytes (cache-timing), as
  * in every table-based SM4 or AES. Acceptable for a simulator; do not use it where an attacker on
@@ -35,7 +47,7 @@ import { abytes, aoneOf } from './utils.js';
 // ---------------------------------------------------------------------------------------------
 // Constants (GB/T 32907-2016).
 
-// τ's S-box, clause 6.2 (Table 1), row by row.
+// τ's S-box (clause 6.2), row by row.
 const SBOX = Uint8Array.from(
   [
     'd690e9fecce13db716b614c228fb2c05',
@@ -60,10 +72,10 @@ const SBOX = Uint8Array.from(
   (h) => parseInt(h, 16),
 );
 
-// System parameter FK, clause 5.
+// System parameter FK (clauses 5 and 7.3).
 const FK = [0xa3b1bac6, 0x56aa3350, 0x677d9197, 0xb27022dc];
 
-// Fixed parameters CK, clause 5: byte j of CK_i is (4i + j) × 7 mod 256.
+// Fixed parameters CK (clauses 5 and 7.3): byte j of CK_i is (4i + j) × 7 mod 256.
 const CK = Int32Array.from({ length: 32 }, (_, i) => {
   let ck = 0;
   for (let j = 0; j < 4; j++) ck = (ck << 8) | (((4 * i + j) * 7) & 0xff);
@@ -94,10 +106,12 @@ for (let i = 0; i < 256; i++) {
 const KEY_LEN = 16;
 const BLOCK_LEN = 16;
 
-// Round keys live in one Int32Array(64): encryption order at [0, 32), decryption (reversed, clause
-// 7.2) at [DEC, DEC + 32). One array, not two: a typed array over 64 bytes gets an off-heap
-// backing store, measured at ~0.35 µs per allocation on Node 20, more than the expansion itself.
+// Round keys live in one Int32Array(RK_LEN): encryption order at [0, 32), decryption (reversed,
+// clause 7.2) at [DEC, DEC + 32), then one spare zero word that crypt1's pipelined loop reads past
+// the last round. One array, not two: a typed array over 64 bytes gets an off-heap backing store,
+// measured at ~0.35 µs per allocation on Node 20, more than the expansion itself.
 const DEC = 32;
+const RK_LEN = 65;
 
 function expandInto(key: Uint8Array, rk: Int32Array): void {
   let k0 = be32(key, 0) ^ FK[0];
@@ -127,7 +141,7 @@ let roundKeysOf!: (key: Sm4Key) => Int32Array;
  * each call. The round keys are as secret as the key; {@link Sm4Key.wipe} zeroes them.
  */
 export class Sm4Key {
-  readonly #rk = new Int32Array(64);
+  readonly #rk = new Int32Array(RK_LEN);
   #wiped = false;
 
   /**
@@ -166,7 +180,7 @@ export type Sm4KeyInput = Sm4Key | Uint8Array;
 
 // A raw key is expanded into this scratch and wiped after the call: the convenience path then
 // allocates nothing (an Sm4Key costs an off-heap allocation, see DEC).
-const RAW = new Int32Array(64);
+const RAW = new Int32Array(RK_LEN);
 
 // Checks `key` up front, so that argument errors never leave a raw key expanded in RAW.
 function akey(key: unknown): void {
@@ -215,22 +229,33 @@ function put32(b: Uint8Array, o: number, x: number): void {
 }
 
 // One block W[0..3] → W[0..3] with the 32 round keys rk[o..o+31] (o = 0 encrypts, DEC decrypts).
-// Round i: X[i+4] = X[i] ^ T(rk[i] ^ X[i+1] ^ X[i+2] ^ X[i+3]). The newest word comes last in the
-// XOR and the four lookups are paired, which shortens the serial chain (measured 5–10 % faster
-// than the left-to-right textbook order).
+// Round i: X[i+4] = X[i] ^ T(t_i), t_i = rk[i] ^ X[i+1] ^ X[i+2] ^ X[i+3]. Written as
+// t_{i+1} = u ^ f with f = T(t_i) and u = rk[i+1] ^ X[i] ^ X[i+2] ^ X[i+3] computed while the
+// lookups are in flight, so the serial chain per round is one lookup and three XORs (measured
+// ~6–10 % faster for CBC encryption than computing X[i+4] first). The last pass computes one
+// unused u from rk[o+32], the spare word.
 function crypt1(rk: Int32Array, o: number): void {
   const t0 = T0, t1 = T1, t2 = T2, t3 = T3;
   let x0 = W[0], x1 = W[1], x2 = W[2], x3 = W[3];
-  let t: number;
+  let t = rk[o] ^ x1 ^ x2 ^ x3;
+  let u: number, f: number;
   for (let r = o; r < o + 32; r += 4) {
-    t = rk[r] ^ x1 ^ x2 ^ x3;
-    x0 ^= t0[t >>> 24] ^ t1[(t >>> 16) & 0xff] ^ (t2[(t >>> 8) & 0xff] ^ t3[t & 0xff]);
-    t = rk[r + 1] ^ x2 ^ x3 ^ x0;
-    x1 ^= t0[t >>> 24] ^ t1[(t >>> 16) & 0xff] ^ (t2[(t >>> 8) & 0xff] ^ t3[t & 0xff]);
-    t = rk[r + 2] ^ x3 ^ x0 ^ x1;
-    x2 ^= t0[t >>> 24] ^ t1[(t >>> 16) & 0xff] ^ (t2[(t >>> 8) & 0xff] ^ t3[t & 0xff]);
-    t = rk[r + 3] ^ x0 ^ x1 ^ x2;
-    x3 ^= t0[t >>> 24] ^ t1[(t >>> 16) & 0xff] ^ (t2[(t >>> 8) & 0xff] ^ t3[t & 0xff]);
+    u = rk[r + 1] ^ x0 ^ x2 ^ x3;
+    f = t0[t >>> 24] ^ t1[(t >>> 16) & 0xff] ^ (t2[(t >>> 8) & 0xff] ^ t3[t & 0xff]);
+    x0 ^= f;
+    t = u ^ f;
+    u = rk[r + 2] ^ x1 ^ x3 ^ x0;
+    f = t0[t >>> 24] ^ t1[(t >>> 16) & 0xff] ^ (t2[(t >>> 8) & 0xff] ^ t3[t & 0xff]);
+    x1 ^= f;
+    t = u ^ f;
+    u = rk[r + 3] ^ x2 ^ x0 ^ x1;
+    f = t0[t >>> 24] ^ t1[(t >>> 16) & 0xff] ^ (t2[(t >>> 8) & 0xff] ^ t3[t & 0xff]);
+    x2 ^= f;
+    t = u ^ f;
+    u = rk[r + 4] ^ x3 ^ x1 ^ x2;
+    f = t0[t >>> 24] ^ t1[(t >>> 16) & 0xff] ^ (t2[(t >>> 8) & 0xff] ^ t3[t & 0xff]);
+    x3 ^= f;
+    t = u ^ f;
   }
   // R, the reverse transform (clause 7.1).
   W[0] = x3;
@@ -332,7 +357,7 @@ function ablock(name: string, b: unknown): Uint8Array {
   return abytes(name, b, BLOCK_LEN);
 }
 
-function describe(v: unknown): string {
+function typeName(v: unknown): string {
   return v === null ? 'null' : typeof v;
 }
 
@@ -349,7 +374,7 @@ const PADDINGS: readonly Sm4Padding[] = ['none', 'pkcs7'];
 
 function paddingOf(opts: Sm4Options | undefined): Sm4Padding {
   if (opts === undefined) return 'none';
-  if (typeof opts !== 'object' || opts === null) throw new TypeError(`"opts" expected object, got ${describe(opts)}`);
+  if (typeof opts !== 'object' || opts === null) throw new TypeError(`"opts" expected object, got ${typeName(opts)}`);
   return opts.padding === undefined ? 'none' : aoneOf('opts.padding', opts.padding, PADDINGS);
 }
 
@@ -678,7 +703,7 @@ export function cbcMac(key: Sm4KeyInput, data: Uint8Array, opts: CbcMacOptions):
   akey(key);
   abytes('data', data);
   if (typeof opts !== 'object' || opts === null) {
-    throw new TypeError(`"opts" expected object with padding 'iso9797-m1' or 'iso9797-m2', got ${describe(opts)}`);
+    throw new TypeError(`"opts" expected object with padding 'iso9797-m1' or 'iso9797-m2', got ${typeName(opts)}`);
   }
   if (opts.padding === undefined) throw new TypeError(`"opts.padding" is required: 'iso9797-m1' or 'iso9797-m2'`);
   const m2 = aoneOf('opts.padding', opts.padding, MAC_PADDINGS) === 'iso9797-m2';
