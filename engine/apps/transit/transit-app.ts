@@ -1,0 +1,274 @@
+/**
+ * The transit application: a PBOC / JT/T 978 electronic purse (EP) with the compound (CAPP)
+ * purchase of China T-Union cards (DOMAIN.md §3). Commands:
+ *   80 5C GET BALANCE · 80 50 INITIALIZE FOR LOAD / PURCHASE / CAPP PURCHASE · 80 52 CREDIT FOR
+ *   LOAD · 80 DC UPDATE CAPP DATA CACHE · 80 54 DEBIT FOR (CAPP) PURCHASE · 80 5A GET
+ *   TRANSACTION PROVE; reads of 0015–001E are ISO commands served by the OS.
+ *
+ * Atomicity [V]: CREDIT and DEBIT change balance, counter, the 0018 log, the last-transaction
+ * proof and (for CAPP) every cached 80DC record in one transaction: the runtime commits them
+ * together or not at all. INITIALIZE opens a volatile session; any other command cancels it,
+ * as PBOC cards do.
+ */
+import type { CommandApdu } from '../../apdu/command.js';
+import { SW, SwError } from '../../apdu/sw.js';
+import { NOT_HANDLED } from '../../card/app.js';
+import type { AppContext, AppHandler, HandlerResult } from '../../card/app.js';
+import { appendRecord, findRecordById, readBinary, readRecord, updateRecord } from '../../card/fs.js';
+import type { DfNode, EfNode } from '../../card/fs.js';
+import { cells, SFI, TX_TYPE } from './layout.js';
+import * as pc from './purse-crypto.js';
+import { concatBytes, equalBytes } from '../../../crypto/utils.js';
+
+const INS = { GET_BALANCE: 0x5c, INITIALIZE: 0x50, CREDIT_FOR_LOAD: 0x52, UPDATE_CAPP_CACHE: 0xdc, DEBIT: 0x54, GET_PROVE: 0x5a } as const;
+/** P2 of GET BALANCE / INITIALIZE: 01 ED, 02 EP; only the EP exists on this card. */
+const EP = 0x02;
+
+interface CachedRecord {
+  ef: EfNode;
+  /** 0 = append (cyclic); otherwise the record number to replace. */
+  record: number;
+  data: Uint8Array;
+}
+
+interface LoadSession {
+  kind: 'load';
+  alg: pc.PurseAlg;
+  amountFen: number;
+  terminalId: Uint8Array;
+  counter: number;
+  sessionKey: Uint8Array;
+  keyIndex: number;
+}
+
+interface PurchaseSession {
+  kind: 'purchase';
+  type: number;
+  alg: pc.PurseAlg;
+  amountFen: number;
+  terminalId: Uint8Array;
+  counter: number;
+  random: Uint8Array;
+  keyIndex: number;
+  cache: CachedRecord[];
+}
+
+type Session = LoadSession | PurchaseSession;
+
+function u32(b: Uint8Array, o: number): number {
+  return ((b[o] << 24) >>> 0) + ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]);
+}
+
+function be(n: number, len: number): Uint8Array {
+  const out = new Uint8Array(len);
+  for (let i = len - 1; i >= 0; i--) {
+    out[i] = n & 0xff;
+    n = Math.floor(n / 256);
+  }
+  return out;
+}
+
+function readInt(ctx: AppContext, key: string): number {
+  const b = ctx.tx.get(key);
+  if (!b) return 0;
+  let n = 0;
+  for (let i = 0; i < b.length; i++) n = n * 256 + b[i];
+  return n;
+}
+
+interface KeyRecord {
+  version: number;
+  alg: pc.PurseAlg;
+  key: Uint8Array;
+}
+
+function loadKey(ctx: AppContext, df: DfNode, usage: 'purchase' | 'load' | 'tac', index: number): KeyRecord {
+  const rec = ctx.tx.get(cells.key(df, usage, index));
+  if (!rec) throw new SwError(SW.KEY_NOT_FOUND, `${usage} key ${index} not present`);
+  return { version: rec[0], alg: pc.algFromId(rec[1]), key: rec.subarray(2) };
+}
+
+export class TransitApp implements AppHandler {
+  private session: Session | undefined;
+  constructor(private readonly df: DfNode) {}
+
+  reset(): void {
+    this.session = undefined;
+  }
+
+  select(ctx: AppContext): Uint8Array {
+    this.session = undefined;
+    // FCI: 6F { 84 AID, A5 { 9F0C <EF 0015> } } (DOMAIN.md §3 [V]).
+    const ef15 = readBinary(ctx.tx, this.ef(SFI.ISSUER));
+    const a5 = concatBytes(Uint8Array.of(0x9f, 0x0c, ef15.length), ef15);
+    const body = concatBytes(Uint8Array.of(0x84, this.df.aid!.length), this.df.aid!, Uint8Array.of(0xa5, a5.length), a5);
+    return concatBytes(Uint8Array.of(0x6f, body.length), body);
+  }
+
+  process(cmd: CommandApdu, ctx: AppContext): HandlerResult {
+    const session = this.session;
+    // PBOC: INITIALIZE opens a session that only its continuation may use; anything else ends it.
+    const continues = session && cmd.cla === 0x80 && (session.kind === 'load' ? cmd.ins === INS.CREDIT_FOR_LOAD : cmd.ins === INS.DEBIT || cmd.ins === INS.UPDATE_CAPP_CACHE);
+    if (!continues) this.session = undefined;
+    if (cmd.cla !== 0x80) return NOT_HANDLED;
+    switch (cmd.ins) {
+      case INS.GET_BALANCE:
+        return this.getBalance(cmd, ctx);
+      case INS.INITIALIZE:
+        return this.initialize(cmd, ctx);
+      case INS.CREDIT_FOR_LOAD:
+        return this.creditForLoad(cmd, ctx, continues ? (session as LoadSession) : undefined);
+      case INS.UPDATE_CAPP_CACHE:
+        return this.updateCappCache(cmd, continues ? (session as PurchaseSession) : undefined);
+      case INS.DEBIT:
+        return this.debit(cmd, ctx, continues ? (session as PurchaseSession) : undefined);
+      case INS.GET_PROVE:
+        return this.getProve(cmd, ctx);
+      default:
+        return NOT_HANDLED;
+    }
+  }
+
+  private ef(sfi: number): EfNode {
+    return this.df.efsBySfi.get(sfi)!;
+  }
+
+  private getBalance(cmd: CommandApdu, ctx: AppContext): Uint8Array {
+    if (cmd.p1 !== 0x00 || cmd.p2 !== EP) throw new SwError(SW.INCORRECT_P1P2, 'GET BALANCE needs P1 = 00, P2 = 02 (EP)');
+    if (cmd.data.length !== 0 || (cmd.ne !== 4 && cmd.ne !== 256 && cmd.ne !== 0)) throw new SwError(SW.WRONG_LENGTH, 'GET BALANCE: no data, Le = 04');
+    return be(readInt(ctx, cells.balance(this.df)), 4);
+  }
+
+  private initialize(cmd: CommandApdu, ctx: AppContext): Uint8Array {
+    const kind = cmd.p1 === 0x00 ? 'load' : cmd.p1 === 0x01 ? 'purchase' : cmd.p1 === 0x03 ? 'capp' : undefined;
+    if (!kind || cmd.p2 !== EP) throw new SwError(SW.INCORRECT_P1P2, 'INITIALIZE needs P1 00 (load), 01 (purchase) or 03 (CAPP purchase) and P2 02');
+    if (cmd.data.length !== 11) throw new SwError(SW.WRONG_LENGTH, 'INITIALIZE takes key index 1 ‖ amount 4 ‖ terminal id 6');
+    const keyIndex = cmd.data[0];
+    const amountFen = u32(cmd.data, 1);
+    const terminalId = cmd.data.slice(5, 11);
+    const df = this.df;
+    const balanceFen = readInt(ctx, cells.balance(df));
+    const random = ctx.rng.bytes(4);
+    if (kind === 'load') {
+      const k = loadKey(ctx, df, 'load', keyIndex);
+      const max = readInt(ctx, cells.maxBalance(df));
+      if (balanceFen + amountFen > max) throw new SwError(SW.CONDITIONS_NOT_SATISFIED, `load would exceed the maximum balance ${max}`);
+      const counter = readInt(ctx, cells.onlineCounter(df));
+      if (counter >= 0xffff) throw new SwError(SW.CONDITIONS_NOT_SATISFIED, 'online counter exhausted');
+      const sessionKey = pc.loadSessionKey(k.alg, k.key, random, be(counter, 2));
+      const mac1 = pc.purseMac(k.alg, sessionKey, pc.loadMac1Input({ balanceFen, amountFen, type: TX_TYPE.EP_LOAD, terminalId }));
+      this.session = { kind: 'load', alg: k.alg, amountFen, terminalId, counter, sessionKey, keyIndex };
+      return concatBytes(be(balanceFen, 4), be(counter, 2), Uint8Array.of(k.version, pc.algId(k.alg)), random, mac1);
+    }
+    const k = loadKey(ctx, df, 'purchase', keyIndex);
+    const overdraft = readInt(ctx, cells.overdraftLimit(df));
+    if (amountFen > balanceFen + overdraft) throw new SwError(SW.INSUFFICIENT_BALANCE, `amount ${amountFen} > balance ${balanceFen}`);
+    const counter = readInt(ctx, cells.offlineCounter(df));
+    if (counter >= 0xffff) throw new SwError(SW.CONDITIONS_NOT_SATISFIED, 'offline counter exhausted');
+    const type = kind === 'capp' ? TX_TYPE.CAPP_PURCHASE : TX_TYPE.EP_PURCHASE;
+    this.session = { kind: 'purchase', type, alg: k.alg, amountFen, terminalId, counter, random, keyIndex, cache: [] };
+    return concatBytes(be(balanceFen, 4), be(counter, 2), be(overdraft, 3), Uint8Array.of(k.version, pc.algId(k.alg)), random);
+  }
+
+  private creditForLoad(cmd: CommandApdu, ctx: AppContext, s: LoadSession | undefined): Uint8Array {
+    if (!s) throw new SwError(SW.CONDITIONS_NOT_SATISFIED, 'CREDIT FOR LOAD without INITIALIZE FOR LOAD');
+    if (cmd.p1 !== 0 || cmd.p2 !== 0) throw new SwError(SW.INCORRECT_P1P2, 'CREDIT FOR LOAD needs P1 = P2 = 00');
+    if (cmd.data.length !== 11) throw new SwError(SW.WRONG_LENGTH, 'CREDIT FOR LOAD takes date 4 ‖ time 3 ‖ MAC2 4');
+    this.session = undefined;
+    const date = cmd.data.subarray(0, 4);
+    const time = cmd.data.subarray(4, 7);
+    const mac2 = cmd.data.subarray(7, 11);
+    const input = pc.loadMac2Input({ amountFen: s.amountFen, type: TX_TYPE.EP_LOAD, terminalId: s.terminalId, date, time });
+    const want = pc.purseMac(s.alg, s.sessionKey, input);
+    s.sessionKey.fill(0);
+    if (!equalBytes(want, mac2)) throw new SwError(SW.MAC_INVALID, 'MAC2 does not verify');
+    const df = this.df;
+    const balance = readInt(ctx, cells.balance(df)) + s.amountFen;
+    const tacKey = loadKey(ctx, df, 'tac', s.keyIndex);
+    const tac = pc.tac(tacKey.alg, tacKey.key, pc.loadTacInput({ amountFen: s.amountFen, type: TX_TYPE.EP_LOAD, terminalId: s.terminalId, date, time }));
+    ctx.tx.set(cells.balance(df), be(balance, 4));
+    ctx.tx.set(cells.onlineCounter(df), be(s.counter + 1, 2));
+    appendRecord(ctx.tx, this.ef(SFI.TX_LOG), txLogRecord(s.counter, 0, s.amountFen, TX_TYPE.EP_LOAD, s.terminalId, date, time));
+    ctx.tx.set(cells.lastTransaction(df), concatBytes(Uint8Array.of(TX_TYPE.EP_LOAD), be(s.counter, 2), tac, mac2));
+    return tac;
+  }
+
+  private updateCappCache(cmd: CommandApdu, s: PurchaseSession | undefined): undefined {
+    if (!s || s.type !== TX_TYPE.CAPP_PURCHASE) throw new SwError(SW.CONDITIONS_NOT_SATISFIED, 'UPDATE CAPP DATA CACHE without INITIALIZE FOR CAPP PURCHASE');
+    const sfi = cmd.p2 >> 3;
+    const ef = this.df.efsBySfi.get(sfi);
+    if (!ef || !ef.isRecord) throw new SwError(SW.FILE_NOT_FOUND, `no record EF with SFI ${sfi.toString(16)}`);
+    if (cmd.data.length !== ef.spec.recordLen) throw new SwError(SW.WRONG_LENGTH, `record of ${cmd.data.length} bytes for ${ef.path} (${ef.spec.recordLen})`);
+    const mode = cmd.p2 & 0x07;
+    if (mode === 0x00 && cmd.p1 === 0x00) {
+      if (ef.spec.type !== 'cyclic') throw new SwError(SW.INCORRECT_P1P2, 'append (P1 = 00) only to a cyclic EF');
+      s.cache.push({ ef, record: 0, data: cmd.data.slice() });
+    } else if (mode === 0x00) {
+      // P1 = record identifier: the record whose first byte is P1 (DOMAIN.md §3, 1A layout [P]).
+      if (cmd.data[0] !== cmd.p1) throw new SwError(SW.WRONG_DATA, 'record id byte does not match P1');
+      s.cache.push({ ef, record: -cmd.p1, data: cmd.data.slice() });
+    } else if (mode === 0x04) {
+      s.cache.push({ ef, record: cmd.p1, data: cmd.data.slice() });
+    } else throw new SwError(SW.INCORRECT_P1P2, `P2 mode ${mode} not supported`);
+    if (s.cache.length > 8) throw new SwError(SW.NOT_ENOUGH_MEMORY, 'at most 8 cached records per purchase');
+    return undefined;
+  }
+
+  private debit(cmd: CommandApdu, ctx: AppContext, s: PurchaseSession | undefined): Uint8Array {
+    if (!s) throw new SwError(SW.CONDITIONS_NOT_SATISFIED, 'DEBIT without INITIALIZE FOR PURCHASE');
+    if (cmd.p1 !== 0x01 || cmd.p2 !== 0x00) throw new SwError(SW.INCORRECT_P1P2, 'DEBIT needs P1 = 01, P2 = 00');
+    if (cmd.data.length !== 15) throw new SwError(SW.WRONG_LENGTH, 'DEBIT takes terminal seq 4 ‖ date 4 ‖ time 3 ‖ MAC1 4');
+    this.session = undefined;
+    const terminalSeq = cmd.data.subarray(0, 4);
+    const date = cmd.data.subarray(4, 8);
+    const time = cmd.data.subarray(8, 11);
+    const mac1 = cmd.data.subarray(11, 15);
+    const df = this.df;
+    const k = loadKey(ctx, df, 'purchase', s.keyIndex);
+    const sessionKey = pc.purchaseSessionKey(s.alg, k.key, s.random, be(s.counter, 2), terminalSeq);
+    const want = pc.purseMac(s.alg, sessionKey, pc.purchaseMac1Input({ amountFen: s.amountFen, type: s.type, terminalId: s.terminalId, date, time }));
+    if (!equalBytes(want, mac1)) {
+      sessionKey.fill(0);
+      throw new SwError(SW.MAC_INVALID, 'MAC1 does not verify');
+    }
+    const balance = readInt(ctx, cells.balance(df));
+    if (s.amountFen > balance + readInt(ctx, cells.overdraftLimit(df))) throw new SwError(SW.INSUFFICIENT_BALANCE, 'balance changed since INITIALIZE');
+    const mac2 = pc.purseMac(s.alg, sessionKey, pc.purchaseMac2Input({ amountFen: s.amountFen }));
+    sessionKey.fill(0);
+    const tacKey = loadKey(ctx, df, 'tac', s.keyIndex);
+    const tac = pc.tac(tacKey.alg, tacKey.key, pc.purchaseTacInput({ amountFen: s.amountFen, type: s.type, terminalId: s.terminalId, terminalSeq, date, time }));
+    ctx.tx.set(cells.balance(df), be(balance - s.amountFen, 4));
+    ctx.tx.set(cells.offlineCounter(df), be(s.counter + 1, 2));
+    appendRecord(ctx.tx, this.ef(SFI.TX_LOG), txLogRecord(s.counter, 0, s.amountFen, s.type, s.terminalId, date, time));
+    for (const c of s.cache) {
+      if (c.record === 0) appendRecord(ctx.tx, c.ef, c.data);
+      else {
+        const n = c.record < 0 ? findRecordById(ctx.tx, c.ef, -c.record) : c.record;
+        if (n === 0) throw new SwError(SW.RECORD_NOT_FOUND, `no record with id ${(-c.record).toString(16)} in ${c.ef.path}`);
+        readRecord(ctx.tx, c.ef, n);
+        updateRecord(ctx.tx, c.ef, n, c.data);
+      }
+    }
+    ctx.tx.set(cells.lastTransaction(df), concatBytes(Uint8Array.of(s.type), be(s.counter, 2), tac, mac2));
+    return concatBytes(tac, mac2);
+  }
+
+  private getProve(cmd: CommandApdu, ctx: AppContext): Uint8Array {
+    if (cmd.p1 !== 0x00) throw new SwError(SW.INCORRECT_P1P2, 'GET TRANSACTION PROVE needs P1 = 00');
+    if (cmd.data.length !== 2) throw new SwError(SW.WRONG_LENGTH, 'GET TRANSACTION PROVE takes the 2-byte counter');
+    const last = ctx.tx.get(cells.lastTransaction(this.df));
+    // [P] only the last transaction can be proved; anything else is "record not found" 9403 [U].
+    if (!last || last[0] !== cmd.p2 || last[1] !== cmd.data[0] || last[2] !== cmd.data[1]) throw new SwError(SW.KEY_NOT_FOUND, 'no such last transaction');
+    return last.slice(3, 11);
+  }
+}
+
+/**
+ * An 0018 record [V]: counter 2 · overdraft 3 · amount 4 · type 1 · terminal id 6 · date-time 7.
+ */
+export function txLogRecord(counter: number, overdraftFen: number, amountFen: number, type: number, terminalId: Uint8Array, date: Uint8Array, time: Uint8Array): Uint8Array {
+  return concatBytes(be(counter, 2), be(overdraftFen, 3), be(amountFen, 4), Uint8Array.of(type), terminalId, date, time);
+}
+
+/** Handler factory for the app registry. */
+export const transitApp = (df: DfNode): AppHandler => new TransitApp(df);

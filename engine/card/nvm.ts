@@ -1,0 +1,152 @@
+/**
+ * The card's non-volatile memory: named cells of bytes, written only through transactions that
+ * commit all their writes or none (STYLE.md "Atomicity"; JT/T 978 / PBOC: a debit updates
+ * balance, counter, log and cached records together).
+ *
+ * A commit is modelled the way card operating systems do it, so that a tear can strike at any
+ * step and still leave the card exactly before or exactly after:
+ *   step 1  write the journal (all new values), not yet marked valid
+ *   step 2  mark the journal valid                       ← the atomic commit point
+ *   step 3… apply the journal entries to the cells one by one
+ *   last    erase the journal
+ * On the next power-on `recover()` rolls a valid journal forward (after) and drops an unmarked
+ * one (before). A tear "during commit" stops after a chosen number of these steps.
+ */
+import { bytesToHex, hexToBytes } from '../../crypto/utils.js';
+
+/** One staged write: a new value, or null to delete the cell. */
+export type CellWrite = Uint8Array | null;
+
+interface Journal {
+  entries: [string, CellWrite][];
+  valid: boolean;
+}
+
+/** JSON form of the NVM (cells and any journal left by a tear), hex values. */
+export interface NvmJson {
+  cells: Record<string, string>;
+  journal?: { entries: [string, string | null][]; valid: boolean };
+}
+
+export type RecoveryOutcome = 'clean' | 'rolled-back' | 'rolled-forward';
+
+export class Nvm {
+  private readonly cells: Map<string, Uint8Array>;
+  private journal: Journal | undefined;
+
+  constructor(cells?: Map<string, Uint8Array>) {
+    this.cells = cells ?? new Map();
+  }
+
+  /** The stored bytes of a cell (do not mutate: cells are replaced, never written in place). */
+  get(key: string): Uint8Array | undefined {
+    return this.cells.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.cells.has(key);
+  }
+
+  /** Cell names, sorted (for images and tests). */
+  keys(): string[] {
+    return [...this.cells.keys()].sort();
+  }
+
+  /** True when a tear left a journal behind (recover() runs at the next power-on). */
+  get pendingJournal(): boolean {
+    return this.journal !== undefined;
+  }
+
+  /** Number of commit steps for `n` writes: journal, mark, n applies, erase. */
+  static commitSteps(n: number): number {
+    return n + 3;
+  }
+
+  /**
+   * Commits `writes` atomically (taking ownership of the arrays). With `stopAfterStep` (1 … commitSteps − 1) the commit stops
+   * there as if power were cut, leaving the journal for recover().
+   * @returns true when the commit completed.
+   */
+  commit(writes: Map<string, CellWrite>, stopAfterStep?: number): boolean {
+    if (writes.size === 0) return true;
+    const stop = stopAfterStep ?? Infinity;
+    // Takes ownership of the values: Tx.set already copied them out of the caller's buffers.
+    const journal: Journal = { entries: [...writes], valid: false };
+    this.journal = journal;
+    if (stop <= 1) return false;
+    journal.valid = true;
+    if (stop <= 2) return false;
+    let step = 2;
+    for (const [k, v] of journal.entries) {
+      if (v === null) this.cells.delete(k);
+      else this.cells.set(k, v);
+      if (++step >= stop) return false;
+    }
+    this.journal = undefined;
+    return true;
+  }
+
+  /** Power-on recovery: finish a valid journal, drop an unmarked one. */
+  recover(): RecoveryOutcome {
+    const j = this.journal;
+    if (!j) return 'clean';
+    this.journal = undefined;
+    if (!j.valid) return 'rolled-back';
+    for (const [k, v] of j.entries) {
+      if (v === null) this.cells.delete(k);
+      else this.cells.set(k, v);
+    }
+    return 'rolled-forward';
+  }
+
+  /** Writes a cell outside any transaction: personalisation only. */
+  personalise(key: string, value: Uint8Array): void {
+    this.cells.set(key, value.slice());
+  }
+
+  toJSON(): NvmJson {
+    const cells: Record<string, string> = {};
+    for (const k of this.keys()) cells[k] = bytesToHex(this.cells.get(k)!);
+    const out: NvmJson = { cells };
+    if (this.journal) {
+      out.journal = { valid: this.journal.valid, entries: this.journal.entries.map(([k, v]) => [k, v === null ? null : bytesToHex(v)]) };
+    }
+    return out;
+  }
+
+  /** @throws RangeError naming the cell for malformed hex. */
+  static fromJSON(json: NvmJson): Nvm {
+    if (!json || typeof json !== 'object' || typeof json.cells !== 'object') throw new RangeError('NVM image: "cells" missing');
+    const nvm = new Nvm(new Map(Object.entries(json.cells).map(([k, v]) => [k, hexToBytes(v, `cells.${k}`)])));
+    if (json.journal) {
+      nvm.journal = {
+        valid: json.journal.valid === true,
+        entries: json.journal.entries.map(([k, v]) => [k, v === null ? null : hexToBytes(v, `journal.${k}`)]),
+      };
+    }
+    return nvm;
+  }
+}
+
+/**
+ * The writes of one APDU, staged over the NVM: reads see staged values first; nothing reaches
+ * the NVM until the runtime commits.
+ */
+export class Tx {
+  readonly writes = new Map<string, CellWrite>();
+  constructor(private readonly nvm: Nvm) {}
+
+  get(key: string): Uint8Array | undefined {
+    if (this.writes.has(key)) return this.writes.get(key) ?? undefined;
+    return this.nvm.get(key);
+  }
+
+  /** Stages a copy of `value` (the caller's buffer is never aliased). */
+  set(key: string, value: Uint8Array): void {
+    this.writes.set(key, value.slice());
+  }
+
+  delete(key: string): void {
+    this.writes.set(key, null);
+  }
+}
