@@ -542,6 +542,8 @@ export function keyExchange(params: KeyExchangeParams): KeyExchangeResult {
   const r = bytesToBigInt(abytes('ephemeral.privateKey', params.ephemeral?.privateKey, 32));
   if (r < 1n || r >= N) throw new RangeError('"ephemeral.privateKey" expected a scalar in [1, n-1]');
   const ownR = decodePoint(params.ephemeral.publicKey, 'ephemeral.publicKey');
+  const rG = toAffine(mulBase(r))!;
+  if (rG.x !== ownR.x || rG.y !== ownR.y) throw new RangeError('"ephemeral.publicKey" does not match "ephemeral.privateKey" (R must be r·G)');
   const ownP = toAffine(mulBase(d))!;
   const peerP = decodePoint(params.peerPublicKey, 'peerPublicKey');
   const peerR = decodePoint(params.peerEphemeralPublicKey, 'peerEphemeralPublicKey');
