@@ -11,7 +11,7 @@
  * means here).
  */
 import { DER } from '@noble/curves/abstract/weierstrass.js';
-import { gComb, mulBase, mulSecret, mulUnsafe, isOnCurve, sqrtModP, toAffine, invert, mod, Comb, N, P, A, B, GX, GY } from './_sm2-curve.js';
+import { batchToAffine, gComb, mulBase, mulSecret, mulUnsafe, isOnCurve, sqrtModP, toAffine, invert, mod, Comb, N, P, A, B, GX, GY } from './_sm2-curve.js';
 import type { Affine } from './_sm2-curve.js';
 import { kdf, sm3 } from './sm3.js';
 import { abytes, aoneOf, bigIntToBytes, bytesToBigInt, bytesToHex, concatBytes, equalBytes, hexToBytes, isBytes, utf8ToBytes } from './utils.js';
@@ -156,7 +156,7 @@ export class Sm2PublicKey {
   constructor(publicKey: Uint8Array, opts: { precompute?: boolean } = {}) {
     this.point = decodePoint(publicKey);
     this.bytes = encodePoint(this.point);
-    if (opts.precompute !== false) this.comb = new Comb(this.point, 6);
+    if (opts.precompute !== false) this.comb = new Comb(this.point, 7);
   }
 
   /** Z_A for this key (cached per user ID). */
@@ -171,6 +171,11 @@ export class Sm2PublicKey {
     return z.slice();
   }
 
+  /** @internal k·Q for a secret k: the comb's fixed addition sequence when there is one. */
+  _mulSecret(k: bigint): ReturnType<typeof mulBase> {
+    return this.comb ? this.comb.mul(k) : mulSecret(this.point, k);
+  }
+
   /** @internal acc + t·Q using the comb when there is one. */
   _mulAddUnsafe(t: bigint, acc: ReturnType<typeof mulBase>): ReturnType<typeof mulBase> {
     return this.comb ? this.comb.mulUnsafe(t, acc) : mulUnsafe(this.point, t, acc);
@@ -178,7 +183,7 @@ export class Sm2PublicKey {
 }
 
 /**
- * Prepares a public key that is verified often (~1 400 table points, built once in a few ms).
+ * Prepares a public key that is verified often (a 7-bit comb of ~2 400 affine points, built once in ~20 ms).
  * @throws RangeError when it is not a valid point.
  */
 export function precomputePublicKey(publicKey: Uint8Array): Sm2PublicKey {
@@ -371,8 +376,11 @@ export function encrypt(publicKey: Uint8Array | Sm2PublicKey, msg: Uint8Array, o
   const rng = opts.rng ?? defaultRandom;
   for (;;) {
     const k = fixedK ?? randomScalar(rng, N - 1n);
-    const c1 = encodePoint(toAffine(mulBase(k))!);
-    const s2 = toAffine(mulSecret(pb, k))!;
+    // One inversion for both points (Montgomery's trick); neither can be infinity: k ∈ [1, n−1]
+    // and P_B is a valid point of prime order n.
+    const shared = publicKey instanceof Sm2PublicKey ? publicKey._mulSecret(k) : mulSecret(pb, k);
+    const [c1Point, s2] = batchToAffine([mulBase(k), shared]);
+    const c1 = encodePoint(c1Point);
     const x2 = bigIntToBytes(s2.x, 32);
     const y2 = bigIntToBytes(s2.y, 32);
     const t = kdf(concatBytes(x2, y2), msg.length);

@@ -1,0 +1,65 @@
+// Command-line flags of the crypto benchmark.
+import { parseArgs } from 'node:util';
+
+export interface BenchFlags {
+  /** Short times (~10–15 s in all), for the demo; writes nothing unless `out` is given. */
+  quick: boolean;
+  /** Only cases whose id or operation name matches. */
+  filter?: RegExp;
+  /** Time budget per row and round, ms. */
+  timeMs?: number;
+  /** Directory for crypto.json / .svg / .md; a full run defaults to bench/results. */
+  out?: string;
+  /** Rewrite README.md between the bench:crypto markers. */
+  readme: boolean;
+  help: boolean;
+}
+
+export const USAGE = `usage: node --expose-gc dist/bench/crypto.bench.js [options]
+  --quick          short run (~10-15 s): prints the table, writes nothing unless --out is given
+  --filter REGEX   run only the cases whose id or name matches (e.g. --filter sm2)
+  --time MS        time budget per row and round (default 750 × 4 rounds; quick 100 × 1)
+  --out DIR        where to write crypto.json, crypto.svg and crypto.md (default bench/results)
+  --readme         also rewrite README.md between <!-- bench:crypto --> and <!-- /bench:crypto -->
+  --help           this text`;
+
+/**
+ * Parses argv (without node and the script).
+ * @throws TypeError for an unknown flag or a missing value; RangeError for a bad --time or REGEX.
+ */
+export function parseFlags(argv: readonly string[]): BenchFlags {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      quick: { type: 'boolean', default: false },
+      filter: { type: 'string' },
+      time: { type: 'string' },
+      out: { type: 'string' },
+      readme: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  let timeMs: number | undefined;
+  if (values.time !== undefined) {
+    timeMs = Number(values.time);
+    if (!Number.isFinite(timeMs) || timeMs <= 0) throw new RangeError(`"--time" expected a positive number of ms, got ${JSON.stringify(values.time)}`);
+  }
+  let filter: RegExp | undefined;
+  if (values.filter !== undefined) {
+    try {
+      filter = new RegExp(values.filter, 'i');
+    } catch (e) {
+      throw new RangeError(`"--filter" is not a regular expression: ${(e as Error).message}`);
+    }
+  }
+  return {
+    quick: values.quick,
+    filter,
+    timeMs,
+    out: values.out,
+    readme: values.readme,
+    help: values.help,
+  };
+}
