@@ -43,6 +43,11 @@ export interface AppHandler {
   process(cmd: CommandApdu, ctx: AppContext): HandlerResult;
   /** Drops all volatile state (power off, deselection). */
   reset(): void;
+  /**
+   * Called after a command that did not reach the application while it was selected (SELECT,
+   * a malformed APDU, a class error), GET RESPONSE excepted: PBOC sessions end there.
+   */
+  interrupt?(): void;
 }
 
 /** Builds the handler of an application DF; the card keeps one per DF per power cycle. */
@@ -53,7 +58,7 @@ export type AppRegistry = ReadonlyMap<string, AppFactory>;
 
 /** Cell name of an application's blocked flag (blacklisted: SELECT answers 6A81). */
 export function blockedKey(df: DfNode): string {
-  return `b:${df.path}`;
+  return df.blockedCell;
 }
 
 /** Cell name of a key held by an application (never output). */

@@ -42,6 +42,8 @@ export interface CardImage {
   info: Record<string, string | number>;
   fs: DfSpec;
   nvm: NvmJson;
+  /** Position of a resumable Rng (see Rng.exportState), so a rebuilt card draws fresh randoms. */
+  rng?: string;
 }
 
 /** The card is not powered, or lost power (a tear) while processing a command. */
@@ -74,6 +76,8 @@ export class Card {
   private security!: SecurityState;
   private readonly handlers = new Map<DfNode, AppHandler>();
   private currentApp: DfNode | undefined;
+  /** Whether the selected application's process() ran for the current APDU. */
+  private appSawCommand = false;
   /** T=0: response data waiting for GET RESPONSE. */
   private pending: Uint8Array | undefined;
   private tear: TearSpec | undefined;
@@ -160,6 +164,8 @@ export class Card {
     let sw: number = SW.OK;
     let commit = true;
     let cmd: CommandApdu | undefined;
+    const app = this.currentApp;
+    this.appSawCommand = false;
     try {
       cmd = parseCommand(bytes);
       const r = this.dispatch(cmd, tx);
@@ -173,6 +179,13 @@ export class Card {
       if (e instanceof SwError) sw = e.sw;
       else sw = SW.NO_PRECISE_DIAGNOSIS;
       data = undefined;
+    }
+    const isGetResponse = cmd !== undefined && cmd.ins === INS.GET_RESPONSE && (cmd.cla & 0x80) === 0;
+    if (!isGetResponse) {
+      // Any other command ends a pending T=0 response, and one that the selected application
+      // did not see (SELECT, malformed APDU, class error) ends its open session.
+      this.pending = undefined;
+      if (app && !this.appSawCommand) this.handlers.get(app)?.interrupt?.();
     }
     if (tear?.phase === 'before-commit') return this.lose('torn before commit');
     if (commit && tx.writes.size > 0) {
@@ -234,6 +247,7 @@ export class Card {
     if (ins === INS.SELECT && (cla & 0x80) === 0) return this.select(cmd, tx);
     const app = this.currentApp;
     if (app) {
+      this.appSawCommand = true;
       const r = this.handlerOf(app)!.process(cmd, this.context(tx, app));
       if (r !== NOT_HANDLED) return r;
     }
@@ -348,6 +362,7 @@ export class Card {
       info: { ...this.info },
       fs: this.fs.spec,
       nvm: this.nvm.toJSON(),
+      ...(this.opts.rng.exportState ? { rng: this.opts.rng.exportState() } : {}),
     };
   }
 

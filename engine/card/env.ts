@@ -14,6 +14,11 @@ export interface Clock {
 export interface Rng {
   /** `len` random bytes (a new array). */
   bytes(len: number): Uint8Array;
+  /**
+   * The generator's position, for generators that can resume (seededRng): a card image keeps it
+   * so that a card rebuilt from its image never replays randoms it already gave out.
+   */
+  exportState?(): string;
 }
 
 /** A clock that always answers `ms`. */
@@ -31,7 +36,7 @@ export function steppingClock(startMs: number, stepMs = 1000): Clock {
  * A deterministic generator: SM3 in counter mode over the seed (a hash DRBG in the spirit of
  * NIST SP 800-90A Hash_DRBG, without reseeding: for simulations and tests, not for real keys).
  */
-export function seededRng(seed: number | string | Uint8Array): Rng {
+export function seededRng(seed: number | string | Uint8Array, state?: string): Rng {
   const seedBytes =
     typeof seed === 'number'
       ? new TextEncoder().encode(`ssc3-seed:${aint('seed', seed, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)}`)
@@ -45,19 +50,31 @@ export function seededRng(seed: number | string | Uint8Array): Rng {
   let counter = 0;
   let pool: Uint8Array = new Uint8Array(0);
   let pos = 0;
+  const refill = (): void => {
+    view.setUint32(32, Math.floor(counter / 0x1_0000_0000));
+    view.setUint32(36, counter >>> 0);
+    counter++;
+    pool = sm3(block);
+    pos = 0;
+  };
+  if (state !== undefined) {
+    // "<blocks drawn>:<bytes used of the last block>"
+    const m = /^(\d{1,15}):(\d{1,2})$/.exec(state);
+    if (!m || Number(m[2]) > 32 || (m[1] === '0' && m[2] !== '0')) throw new RangeError(`"state" expected "<blocks>:<pos>", got ${JSON.stringify(state)}`);
+    if (Number(m[1]) > 0) {
+      counter = Number(m[1]) - 1;
+      refill();
+      pos = Number(m[2]);
+    }
+  }
   return {
+    exportState: () => `${counter}:${pos}`,
     bytes(len: number): Uint8Array {
       aint('len', len, 0, 1 << 20);
       const out = new Uint8Array(len);
       let o = 0;
       while (o < len) {
-        if (pos >= pool.length) {
-          view.setUint32(32, Math.floor(counter / 0x1_0000_0000));
-          view.setUint32(36, counter >>> 0);
-          counter++;
-          pool = sm3(block);
-          pos = 0;
-        }
+        if (pos >= pool.length) refill();
         const n = Math.min(len - o, pool.length - pos);
         out.set(pool.subarray(pos, pos + n), o);
         o += n;

@@ -57,11 +57,21 @@ export interface CellStore {
 
 export class EfNode {
   readonly path: string;
+  // Cell names are built once: string keys hashed on every APDU were the runtime's top cost.
+  readonly binaryCell: string;
+  readonly metaCell: string;
+  private readonly recordCells: string[] = [];
   constructor(
     readonly spec: EfSpec,
     readonly parent: DfNode,
   ) {
     this.path = `${parent.path}/${hex4(spec.fid)}`;
+    this.binaryCell = `f:${this.path}`;
+    this.metaCell = `m:${this.path}`;
+  }
+  /** Cell name of physical record slot `slot` (1-based). */
+  recordCell(slot: number): string {
+    return (this.recordCells[slot] ??= `r:${this.path}:${slot}`);
   }
   get fid(): number {
     return this.spec.fid;
@@ -77,6 +87,8 @@ export class DfNode {
   readonly efs = new Map<number, EfNode>();
   readonly efsBySfi = new Map<number, EfNode>();
   readonly dfs = new Map<number, DfNode>();
+  /** Cell name of this DF's blocked flag (see app.ts blockedKey). */
+  readonly blockedCell: string;
 
   constructor(
     readonly spec: DfSpec,
@@ -84,6 +96,7 @@ export class DfNode {
   ) {
     this.path = parent ? `${parent.path}/${hex4(spec.fid)}` : hex4(spec.fid);
     this.aid = spec.aid ? hexBytes(spec.aid) : undefined;
+    this.blockedCell = `b:${this.path}`;
     for (const c of spec.children) {
       if (c.kind === 'ef') {
         const ef = new EfNode(c, this);
@@ -147,15 +160,15 @@ export class FileSystem {
 // Contents
 
 function metaKey(ef: EfNode): string {
-  return `m:${ef.path}`;
+  return ef.metaCell;
 }
 
 function recordKey(ef: EfNode, slot: number): string {
-  return `r:${ef.path}:${slot}`;
+  return ef.recordCell(slot);
 }
 
 export function binaryKey(ef: EfNode): string {
-  return `f:${ef.path}`;
+  return ef.binaryCell;
 }
 
 /** Whole contents of a transparent EF. */

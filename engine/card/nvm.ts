@@ -137,7 +137,8 @@ export class Tx {
   constructor(private readonly nvm: Nvm) {}
 
   get(key: string): Uint8Array | undefined {
-    if (this.writes.has(key)) return this.writes.get(key) ?? undefined;
+    const staged = this.writes.get(key);
+    if (staged !== undefined) return staged ?? undefined;
     return this.nvm.get(key);
   }
 

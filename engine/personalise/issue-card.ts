@@ -187,7 +187,7 @@ export function cardFromImage(image: CardImage, opts: { clock?: Clock; rng?: Rng
   const seed = opts.seed ?? Number(image.info?.seed ?? 1);
   return new Card(image, {
     clock: opts.clock ?? fixedClock(Number(image.info?.issuedAt ?? 0)),
-    rng: opts.rng ?? seededRng(`card:${seed}:${image.info?.serial}`),
+    rng: opts.rng ?? seededRng(`card:${seed}:${image.info?.serial}`, image.rng),
     apps: defaultApps,
   });
 }

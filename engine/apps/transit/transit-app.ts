@@ -55,6 +55,16 @@ interface PurchaseSession {
 
 type Session = LoadSession | PurchaseSession;
 
+/** Date 4 ‖ time 3 of CREDIT / DEBIT must be valid BCD date-times, else 6A80 (never a 6F00). */
+function checkDateTime(date: Uint8Array, time: Uint8Array): void {
+  try {
+    pc.parseBcdDate(date);
+    pc.parseBcdTime(time);
+  } catch (e) {
+    throw new SwError(SW.WRONG_DATA, (e as Error).message);
+  }
+}
+
 function u32(b: Uint8Array, o: number): number {
   return ((b[o] << 24) >>> 0) + ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]);
 }
@@ -82,17 +92,44 @@ interface KeyRecord {
   key: Uint8Array;
 }
 
-function loadKey(ctx: AppContext, df: DfNode, usage: 'purchase' | 'load' | 'tac', index: number): KeyRecord {
-  const rec = ctx.tx.get(cells.key(df, usage, index));
+function keyRecord(ctx: AppContext, cell: string, usage: string, index: number): KeyRecord {
+  const rec = ctx.tx.get(cell);
   if (!rec) throw new SwError(SW.KEY_NOT_FOUND, `${usage} key ${index} not present`);
   return { version: rec[0], alg: pc.algFromId(rec[1]), key: rec.subarray(2) };
 }
 
+/** The purse's cell names for one DF, built once (see EfNode's cell names for why). */
+function purseCells(df: DfNode) {
+  return {
+    balance: cells.balance(df),
+    onlineCounter: cells.onlineCounter(df),
+    offlineCounter: cells.offlineCounter(df),
+    overdraftLimit: cells.overdraftLimit(df),
+    maxBalance: cells.maxBalance(df),
+    lastTransaction: cells.lastTransaction(df),
+  };
+}
+
 export class TransitApp implements AppHandler {
   private session: Session | undefined;
-  constructor(private readonly df: DfNode) {}
+  private readonly c: ReturnType<typeof purseCells>;
+  private readonly keyCells = new Map<string, string>();
+  constructor(private readonly df: DfNode) {
+    this.c = purseCells(df);
+  }
+
+  private key(ctx: AppContext, usage: 'purchase' | 'load' | 'tac', index: number): KeyRecord {
+    const id = `${usage}${index}`;
+    let cell = this.keyCells.get(id);
+    if (!cell) this.keyCells.set(id, (cell = cells.key(this.df, usage, index)));
+    return keyRecord(ctx, cell, usage, index);
+  }
 
   reset(): void {
+    this.session = undefined;
+  }
+
+  interrupt(): void {
     this.session = undefined;
   }
 
@@ -136,7 +173,7 @@ export class TransitApp implements AppHandler {
   private getBalance(cmd: CommandApdu, ctx: AppContext): Uint8Array {
     if (cmd.p1 !== 0x00 || cmd.p2 !== EP) throw new SwError(SW.INCORRECT_P1P2, 'GET BALANCE needs P1 = 00, P2 = 02 (EP)');
     if (cmd.data.length !== 0 || (cmd.ne !== 4 && cmd.ne !== 256 && cmd.ne !== 0)) throw new SwError(SW.WRONG_LENGTH, 'GET BALANCE: no data, Le = 04');
-    return be(readInt(ctx, cells.balance(this.df)), 4);
+    return be(readInt(ctx, this.c.balance), 4);
   }
 
   private initialize(cmd: CommandApdu, ctx: AppContext): Uint8Array {
@@ -146,24 +183,23 @@ export class TransitApp implements AppHandler {
     const keyIndex = cmd.data[0];
     const amountFen = u32(cmd.data, 1);
     const terminalId = cmd.data.slice(5, 11);
-    const df = this.df;
-    const balanceFen = readInt(ctx, cells.balance(df));
+    const balanceFen = readInt(ctx, this.c.balance);
     const random = ctx.rng.bytes(4);
     if (kind === 'load') {
-      const k = loadKey(ctx, df, 'load', keyIndex);
-      const max = readInt(ctx, cells.maxBalance(df));
+      const k = this.key(ctx, 'load', keyIndex);
+      const max = readInt(ctx, this.c.maxBalance);
       if (balanceFen + amountFen > max) throw new SwError(SW.CONDITIONS_NOT_SATISFIED, `load would exceed the maximum balance ${max}`);
-      const counter = readInt(ctx, cells.onlineCounter(df));
+      const counter = readInt(ctx, this.c.onlineCounter);
       if (counter >= 0xffff) throw new SwError(SW.CONDITIONS_NOT_SATISFIED, 'online counter exhausted');
       const sessionKey = pc.loadSessionKey(k.alg, k.key, random, be(counter, 2));
       const mac1 = pc.purseMac(k.alg, sessionKey, pc.loadMac1Input({ balanceFen, amountFen, type: TX_TYPE.EP_LOAD, terminalId }));
       this.session = { kind: 'load', alg: k.alg, amountFen, terminalId, counter, sessionKey, keyIndex };
       return concatBytes(be(balanceFen, 4), be(counter, 2), Uint8Array.of(k.version, pc.algId(k.alg)), random, mac1);
     }
-    const k = loadKey(ctx, df, 'purchase', keyIndex);
-    const overdraft = readInt(ctx, cells.overdraftLimit(df));
+    const k = this.key(ctx, 'purchase', keyIndex);
+    const overdraft = readInt(ctx, this.c.overdraftLimit);
     if (amountFen > balanceFen + overdraft) throw new SwError(SW.INSUFFICIENT_BALANCE, `amount ${amountFen} > balance ${balanceFen}`);
-    const counter = readInt(ctx, cells.offlineCounter(df));
+    const counter = readInt(ctx, this.c.offlineCounter);
     if (counter >= 0xffff) throw new SwError(SW.CONDITIONS_NOT_SATISFIED, 'offline counter exhausted');
     const type = kind === 'capp' ? TX_TYPE.CAPP_PURCHASE : TX_TYPE.EP_PURCHASE;
     this.session = { kind: 'purchase', type, alg: k.alg, amountFen, terminalId, counter, random, keyIndex, cache: [] };
@@ -178,18 +214,18 @@ export class TransitApp implements AppHandler {
     const date = cmd.data.subarray(0, 4);
     const time = cmd.data.subarray(4, 7);
     const mac2 = cmd.data.subarray(7, 11);
+    checkDateTime(date, time);
     const input = pc.loadMac2Input({ amountFen: s.amountFen, type: TX_TYPE.EP_LOAD, terminalId: s.terminalId, date, time });
     const want = pc.purseMac(s.alg, s.sessionKey, input);
     s.sessionKey.fill(0);
     if (!equalBytes(want, mac2)) throw new SwError(SW.MAC_INVALID, 'MAC2 does not verify');
-    const df = this.df;
-    const balance = readInt(ctx, cells.balance(df)) + s.amountFen;
-    const tacKey = loadKey(ctx, df, 'tac', s.keyIndex);
+    const balance = readInt(ctx, this.c.balance) + s.amountFen;
+    const tacKey = this.key(ctx, 'tac', s.keyIndex);
     const tac = pc.tac(tacKey.alg, tacKey.key, pc.loadTacInput({ amountFen: s.amountFen, type: TX_TYPE.EP_LOAD, terminalId: s.terminalId, date, time }));
-    ctx.tx.set(cells.balance(df), be(balance, 4));
-    ctx.tx.set(cells.onlineCounter(df), be(s.counter + 1, 2));
+    ctx.tx.set(this.c.balance, be(balance, 4));
+    ctx.tx.set(this.c.onlineCounter, be(s.counter + 1, 2));
     appendRecord(ctx.tx, this.ef(SFI.TX_LOG), txLogRecord(s.counter, 0, s.amountFen, TX_TYPE.EP_LOAD, s.terminalId, date, time));
-    ctx.tx.set(cells.lastTransaction(df), concatBytes(Uint8Array.of(TX_TYPE.EP_LOAD), be(s.counter, 2), tac, mac2));
+    ctx.tx.set(this.c.lastTransaction, concatBytes(Uint8Array.of(TX_TYPE.EP_LOAD), be(s.counter, 2), tac, mac2));
     return tac;
   }
 
@@ -198,7 +234,10 @@ export class TransitApp implements AppHandler {
     const sfi = cmd.p2 >> 3;
     const ef = this.df.efsBySfi.get(sfi);
     if (!ef || !ef.isRecord) throw new SwError(SW.FILE_NOT_FOUND, `no record EF with SFI ${sfi.toString(16)}`);
+    // The 0018 log is the card's own record of money movements: only CREDIT/DEBIT write it.
+    if (sfi === SFI.TX_LOG) throw new SwError(SW.SECURITY_STATUS_NOT_SATISFIED, 'EF 0018 is written by the purse only');
     if (cmd.data.length !== ef.spec.recordLen) throw new SwError(SW.WRONG_LENGTH, `record of ${cmd.data.length} bytes for ${ef.path} (${ef.spec.recordLen})`);
+    if (s.cache.length >= 8) throw new SwError(SW.NOT_ENOUGH_MEMORY, 'at most 8 cached records per purchase');
     const mode = cmd.p2 & 0x07;
     if (mode === 0x00 && cmd.p1 === 0x00) {
       if (ef.spec.type !== 'cyclic') throw new SwError(SW.INCORRECT_P1P2, 'append (P1 = 00) only to a cyclic EF');
@@ -210,7 +249,6 @@ export class TransitApp implements AppHandler {
     } else if (mode === 0x04) {
       s.cache.push({ ef, record: cmd.p1, data: cmd.data.slice() });
     } else throw new SwError(SW.INCORRECT_P1P2, `P2 mode ${mode} not supported`);
-    if (s.cache.length > 8) throw new SwError(SW.NOT_ENOUGH_MEMORY, 'at most 8 cached records per purchase');
     return undefined;
   }
 
@@ -223,22 +261,22 @@ export class TransitApp implements AppHandler {
     const date = cmd.data.subarray(4, 8);
     const time = cmd.data.subarray(8, 11);
     const mac1 = cmd.data.subarray(11, 15);
-    const df = this.df;
-    const k = loadKey(ctx, df, 'purchase', s.keyIndex);
+    checkDateTime(date, time);
+    const k = this.key(ctx, 'purchase', s.keyIndex);
     const sessionKey = pc.purchaseSessionKey(s.alg, k.key, s.random, be(s.counter, 2), terminalSeq);
     const want = pc.purseMac(s.alg, sessionKey, pc.purchaseMac1Input({ amountFen: s.amountFen, type: s.type, terminalId: s.terminalId, date, time }));
     if (!equalBytes(want, mac1)) {
       sessionKey.fill(0);
       throw new SwError(SW.MAC_INVALID, 'MAC1 does not verify');
     }
-    const balance = readInt(ctx, cells.balance(df));
-    if (s.amountFen > balance + readInt(ctx, cells.overdraftLimit(df))) throw new SwError(SW.INSUFFICIENT_BALANCE, 'balance changed since INITIALIZE');
+    const balance = readInt(ctx, this.c.balance);
+    if (s.amountFen > balance + readInt(ctx, this.c.overdraftLimit)) throw new SwError(SW.INSUFFICIENT_BALANCE, 'balance changed since INITIALIZE');
     const mac2 = pc.purseMac(s.alg, sessionKey, pc.purchaseMac2Input({ amountFen: s.amountFen }));
     sessionKey.fill(0);
-    const tacKey = loadKey(ctx, df, 'tac', s.keyIndex);
+    const tacKey = this.key(ctx, 'tac', s.keyIndex);
     const tac = pc.tac(tacKey.alg, tacKey.key, pc.purchaseTacInput({ amountFen: s.amountFen, type: s.type, terminalId: s.terminalId, terminalSeq, date, time }));
-    ctx.tx.set(cells.balance(df), be(balance - s.amountFen, 4));
-    ctx.tx.set(cells.offlineCounter(df), be(s.counter + 1, 2));
+    ctx.tx.set(this.c.balance, be(balance - s.amountFen, 4));
+    ctx.tx.set(this.c.offlineCounter, be(s.counter + 1, 2));
     appendRecord(ctx.tx, this.ef(SFI.TX_LOG), txLogRecord(s.counter, 0, s.amountFen, s.type, s.terminalId, date, time));
     for (const c of s.cache) {
       if (c.record === 0) appendRecord(ctx.tx, c.ef, c.data);
@@ -249,14 +287,14 @@ export class TransitApp implements AppHandler {
         updateRecord(ctx.tx, c.ef, n, c.data);
       }
     }
-    ctx.tx.set(cells.lastTransaction(df), concatBytes(Uint8Array.of(s.type), be(s.counter, 2), tac, mac2));
+    ctx.tx.set(this.c.lastTransaction, concatBytes(Uint8Array.of(s.type), be(s.counter, 2), tac, mac2));
     return concatBytes(tac, mac2);
   }
 
   private getProve(cmd: CommandApdu, ctx: AppContext): Uint8Array {
     if (cmd.p1 !== 0x00) throw new SwError(SW.INCORRECT_P1P2, 'GET TRANSACTION PROVE needs P1 = 00');
     if (cmd.data.length !== 2) throw new SwError(SW.WRONG_LENGTH, 'GET TRANSACTION PROVE takes the 2-byte counter');
-    const last = ctx.tx.get(cells.lastTransaction(this.df));
+    const last = ctx.tx.get(this.c.lastTransaction);
     // [P] only the last transaction can be proved; anything else is "record not found" 9403 [U].
     if (!last || last[0] !== cmd.p2 || last[1] !== cmd.data[0] || last[2] !== cmd.data[1]) throw new SwError(SW.KEY_NOT_FOUND, 'no such last transaction');
     return last.slice(3, 11);
