@@ -78,6 +78,8 @@ export class Card {
   private currentApp: DfNode | undefined;
   /** Whether the selected application's process() ran for the current APDU. */
   private appSawCommand = false;
+  /** Whether the current APDU was a GET RESPONSE that reached the T=0 buffer. */
+  private servedGetResponse = false;
   /** T=0: response data waiting for GET RESPONSE. */
   private pending: Uint8Array | undefined;
   private tear: TearSpec | undefined;
@@ -166,6 +168,7 @@ export class Card {
     let cmd: CommandApdu | undefined;
     const app = this.currentApp;
     this.appSawCommand = false;
+    this.servedGetResponse = false;
     try {
       cmd = parseCommand(bytes);
       const r = this.dispatch(cmd, tx);
@@ -180,8 +183,7 @@ export class Card {
       else sw = SW.NO_PRECISE_DIAGNOSIS;
       data = undefined;
     }
-    const isGetResponse = cmd !== undefined && cmd.ins === INS.GET_RESPONSE && (cmd.cla & 0x80) === 0;
-    if (!isGetResponse) {
+    if (!this.servedGetResponse) {
       // Any other command ends a pending T=0 response, and one that the selected application
       // did not see (SELECT, malformed APDU, class error) ends its open session.
       this.pending = undefined;
@@ -242,7 +244,10 @@ export class Card {
     const { cla, ins } = cmd;
     if ((cla & 0x60) !== 0 || (cla & 0x10) !== 0) throw new SwError(SW.CLA_NOT_SUPPORTED, `CLA ${cla.toString(16)} not supported`);
     if ((cla & 0x03) !== 0) throw new SwError(SW.LOGICAL_CHANNEL_NOT_SUPPORTED, 'only the basic logical channel');
-    if (ins === INS.GET_RESPONSE && (cla & 0x80) === 0) return this.getResponse(cmd);
+    if (ins === INS.GET_RESPONSE && (cla & 0x80) === 0) {
+      this.servedGetResponse = true;
+      return this.getResponse(cmd);
+    }
     this.pending = undefined;
     if (ins === INS.SELECT && (cla & 0x80) === 0) return this.select(cmd, tx);
     const app = this.currentApp;

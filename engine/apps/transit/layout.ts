@@ -53,8 +53,8 @@ export const cells = {
   offlineCounter: (df: DfNode) => `p:${df.path}:offline-counter`,
   overdraftLimit: (df: DfNode) => `p:${df.path}:overdraft-limit`,
   maxBalance: (df: DfNode) => `p:${df.path}:max-balance`,
-  /** The last transaction, for GET TRANSACTION PROVE: type 1 ‖ counter 2 ‖ TAC 4 ‖ MAC2 4. */
-  lastTransaction: (df: DfNode) => `p:${df.path}:last-tx`,
+  /** The last transaction per counter, for GET TRANSACTION PROVE: type 1 ‖ counter 2 ‖ TAC 4 ‖ MAC2 4. */
+  lastTransaction: (df: DfNode, counter: 'online' | 'offline') => `p:${df.path}:last-tx-${counter}`,
   /** key version 1 ‖ alg id 1 ‖ key 16, per usage and key index. */
   key: (df: DfNode, usage: 'purchase' | 'load' | 'tac', index: number) => `k:${df.path}:${usage}:${index.toString(16).padStart(2, '0')}`,
 };

@@ -106,7 +106,8 @@ function purseCells(df: DfNode) {
     offlineCounter: cells.offlineCounter(df),
     overdraftLimit: cells.overdraftLimit(df),
     maxBalance: cells.maxBalance(df),
-    lastTransaction: cells.lastTransaction(df),
+    lastLoad: cells.lastTransaction(df, 'online'),
+    lastPurchase: cells.lastTransaction(df, 'offline'),
   };
 }
 
@@ -197,8 +198,10 @@ export class TransitApp implements AppHandler {
       return concatBytes(be(balanceFen, 4), be(counter, 2), Uint8Array.of(k.version, pc.algId(k.alg)), random, mac1);
     }
     const k = this.key(ctx, 'purchase', keyIndex);
+    // The overdraft limit is reported, but overdraft use is not modelled [P]: a purchase needs
+    // the whole amount in the balance (the balance field is unsigned), else 9401.
     const overdraft = readInt(ctx, this.c.overdraftLimit);
-    if (amountFen > balanceFen + overdraft) throw new SwError(SW.INSUFFICIENT_BALANCE, `amount ${amountFen} > balance ${balanceFen}`);
+    if (amountFen > balanceFen) throw new SwError(SW.INSUFFICIENT_BALANCE, `amount ${amountFen} > balance ${balanceFen}`);
     const counter = readInt(ctx, this.c.offlineCounter);
     if (counter >= 0xffff) throw new SwError(SW.CONDITIONS_NOT_SATISFIED, 'offline counter exhausted');
     const type = kind === 'capp' ? TX_TYPE.CAPP_PURCHASE : TX_TYPE.EP_PURCHASE;
@@ -225,7 +228,7 @@ export class TransitApp implements AppHandler {
     ctx.tx.set(this.c.balance, be(balance, 4));
     ctx.tx.set(this.c.onlineCounter, be(s.counter + 1, 2));
     appendRecord(ctx.tx, this.ef(SFI.TX_LOG), txLogRecord(s.counter, 0, s.amountFen, TX_TYPE.EP_LOAD, s.terminalId, date, time));
-    ctx.tx.set(this.c.lastTransaction, concatBytes(Uint8Array.of(TX_TYPE.EP_LOAD), be(s.counter, 2), tac, mac2));
+    ctx.tx.set(this.c.lastLoad, concatBytes(Uint8Array.of(TX_TYPE.EP_LOAD), be(s.counter, 2), tac, mac2));
     return tac;
   }
 
@@ -270,7 +273,7 @@ export class TransitApp implements AppHandler {
       throw new SwError(SW.MAC_INVALID, 'MAC1 does not verify');
     }
     const balance = readInt(ctx, this.c.balance);
-    if (s.amountFen > balance + readInt(ctx, this.c.overdraftLimit)) throw new SwError(SW.INSUFFICIENT_BALANCE, 'balance changed since INITIALIZE');
+    if (s.amountFen > balance) throw new SwError(SW.INSUFFICIENT_BALANCE, 'balance changed since INITIALIZE');
     const mac2 = pc.purseMac(s.alg, sessionKey, pc.purchaseMac2Input({ amountFen: s.amountFen }));
     sessionKey.fill(0);
     const tacKey = this.key(ctx, 'tac', s.keyIndex);
@@ -287,15 +290,17 @@ export class TransitApp implements AppHandler {
         updateRecord(ctx.tx, c.ef, n, c.data);
       }
     }
-    ctx.tx.set(this.c.lastTransaction, concatBytes(Uint8Array.of(s.type), be(s.counter, 2), tac, mac2));
+    ctx.tx.set(this.c.lastPurchase, concatBytes(Uint8Array.of(s.type), be(s.counter, 2), tac, mac2));
     return concatBytes(tac, mac2);
   }
 
   private getProve(cmd: CommandApdu, ctx: AppContext): Uint8Array {
     if (cmd.p1 !== 0x00) throw new SwError(SW.INCORRECT_P1P2, 'GET TRANSACTION PROVE needs P1 = 00');
     if (cmd.data.length !== 2) throw new SwError(SW.WRONG_LENGTH, 'GET TRANSACTION PROVE takes the 2-byte counter');
-    const last = ctx.tx.get(this.c.lastTransaction);
-    // [P] only the last transaction can be proved; anything else is "record not found" 9403 [U].
+    // [P] only the last transaction of each counter (online: loads; offline: purchases) can be
+    // proved, so a load after an interrupted purchase does not destroy the purchase's proof;
+    // anything else is "record not found" 9403 [U].
+    const last = ctx.tx.get(cmd.p2 === TX_TYPE.EP_LOAD || cmd.p2 === TX_TYPE.ED_LOAD ? this.c.lastLoad : this.c.lastPurchase);
     if (!last || last[0] !== cmd.p2 || last[1] !== cmd.data[0] || last[2] !== cmd.data[1]) throw new SwError(SW.KEY_NOT_FOUND, 'no such last transaction');
     return last.slice(3, 11);
   }

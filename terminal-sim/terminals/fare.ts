@@ -1,0 +1,60 @@
+/**
+ * The fare a rail exit gate charges, as a pluggable function of the trip: entry and exit
+ * (station, time), the holder's card type, the month accumulators (Beijing's monthly spend
+ * discounts) and the over-time flag of the 4-hour rule. A later issue plugs the Beijing fare
+ * engine in here; {@link flatFare} is the placeholder.
+ */
+import { aint } from '../../crypto/utils.js';
+
+export interface TripEnd {
+  line: number;
+  station: number;
+  /** 6 bytes hex. */
+  device: string;
+  /** YYYYMMDDhhmmss Beijing. */
+  dateTime: string;
+}
+
+export interface FareInput {
+  /** DOMAIN.md §3 [P]: 01 standard, 02 student, 03 senior, 04 preferential. */
+  cardType: number;
+  entry: TripEnd & { city: string };
+  exit: TripEnd & { city: string };
+  /** Whole minutes from entry to exit (0 when the clock went backwards). */
+  durationMinutes: number;
+  /** The trip exceeded the gate's time limit (4 hours by default). */
+  overtime: boolean;
+  /** This month's accumulators before this ride, reset to zero when the month changed. */
+  month: { yyyymm: string; spendFen: number; rides: number };
+}
+
+export interface FareResult {
+  /** What the card is charged, after discounts. */
+  fareFen: number;
+  /** The fare before discounts (stored in the 1A record). */
+  baseFareFen: number;
+}
+
+export type FareFunction = (input: FareInput) => FareResult;
+
+/**
+ * A flat fare (placeholder): `fareFen` for every trip, plus `overtimeSurchargeFen` when the trip
+ * ran over the time limit [U: the real over-time rule is the fare engine's].
+ * @throws TypeError / RangeError for a negative or non-integer amount.
+ */
+export function flatFare(opts: { fareFen?: number; overtimeSurchargeFen?: number } = {}): FareFunction {
+  const fare = aint('fareFen', opts.fareFen ?? 300, 0, 0xffffffff);
+  const surcharge = aint('overtimeSurchargeFen', opts.overtimeSurchargeFen ?? 300, 0, 0xffffffff);
+  return (input) => {
+    const fareFen = fare + (input.overtime ? surcharge : 0);
+    return { fareFen, baseFareFen: fareFen };
+  };
+}
+
+/** Checks a fare function's answer. @throws RangeError naming the bad field. */
+export function checkFare(r: FareResult): FareResult {
+  if (typeof r !== 'object' || r === null) throw new TypeError('fare function: expected { fareFen, baseFareFen }');
+  aint('fare.fareFen', r.fareFen, 0, 0xffffffff);
+  aint('fare.baseFareFen', r.baseFareFen, 0, 0xffffffff);
+  return r;
+}

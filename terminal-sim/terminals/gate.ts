@@ -1,0 +1,451 @@
+/**
+ * A rail fare gate, entry or exit (DOMAIN.md §3 "Gate flow" [V], the 1A record [P]):
+ *
+ *   1. SELECT transit AID (EF 0015 from the FCI)   2. READ 0017: refuse a non-interoperable card
+ *   3. READ RECORD 1A #1 (rail): check CRC and state; 4-hour limit at exit
+ *   4. INITIALIZE FOR CAPP PURCHASE: amount 0 at entry, the fare at exit
+ *   5. PSAM INIT SAM FOR PURCHASE → terminal seq, MAC1
+ *   6. UPDATE CAPP DATA CACHE 1A (state 01 + entry fields at entry; state 02, exit fields,
+ *      amounts, fare before discounts and the month accumulators at exit), then append a 1E
+ *   7. DEBIT FOR CAPP PURCHASE → TAC, MAC2        8. PSAM CREDIT SAM FOR PURCHASE checks MAC2
+ *
+ * and journals the transaction. Refusals are outcomes, not exceptions: repeated entry, exit
+ * without entry, non-interoperable card, blocked application, expired card, insufficient
+ * balance, bad CRC. A card pulled after step 7 was sent leaves a pending transaction that the
+ * card's next presentation settles (./pending.ts): done → journaled with the TAC from GET
+ * TRANSACTION PROVE, never charged again; not done → redone from scratch (the entry record is
+ * still on the card: a failed DEBIT commits nothing). A PSAM lost at step 8 is fine: the TAC
+ * proves the transaction at clearing.
+ *
+ * ssc3 profile choices [P]: an entry clears the previous trip's exit fields (they described the
+ * last trip) and keeps the month accumulators; the accumulation month is the exit's month, and
+ * the accumulators restart at zero when it differs from the record's; the 1E record follows
+ * travel-record.ts.
+ */
+import { purseCrypto } from '../../engine/index.js';
+import type { Clock } from '../../engine/index.js';
+import { bytesToHex, hexToBytes } from '../../crypto/utils.js';
+import type { JournalRecord, JournalSink } from '../clearing/journal.js';
+import { PsamClient } from '../psam/psam-client.js';
+import {
+  ApplicationBlockedError,
+  ApplicationLockedError,
+  CardCommandError,
+  FileNotFoundError,
+  InsufficientBalanceError,
+  KeyOrRecordNotFoundError,
+  MacInvalidError,
+} from '../reader/command-errors.js';
+import { CardRemovedError, ReaderError } from '../reader/errors.js';
+import type { Reader } from '../reader/reader-api.js';
+import { decodeTransitRecord, encodeTransitRecord, TRANSIT_RECORD_ID, TRIP_STATE, type TransitRecord } from '../transit/compound-record.js';
+import { bcdDateTime, dateTimeDigits, digitsToMs } from '../transit/datetime.js';
+import { getTransactionProve } from '../transit/purse-query.js';
+import { debitForPurchase, initializeForCappPurchase, updateCappDataCache } from '../transit/purse-purchase.js';
+import { readInteropInfo, readTransitRecord } from '../transit/read-commands.js';
+import { selectTransitApplication, type TransitSelection } from '../transit/select.js';
+import { encodeTravelRecord, TRAVEL_SUBTYPE, TRAVEL_TYPE } from '../transit/travel-record.js';
+import { checkFare, flatFare, type FareFunction, type FareInput } from './fare.js';
+import { findInTransactionLog, type PendingPurchase } from './pending.js';
+
+const SFI_1A = 0x1a;
+const SFI_1E = 0x1e;
+
+export interface GateStation {
+  /** BCD city code, 4 digits; default '1000' (Beijing [P]). */
+  city?: string;
+  line: number;
+  station: number;
+  /** Device id in the 1A/1E records, 12 hex digits; default the PSAM's terminal id. */
+  deviceId?: string;
+}
+
+export interface GateOptions {
+  direction: 'entry' | 'exit';
+  /** The reader of the card field. */
+  cardReader: Reader;
+  /** The PSAM slot (a Reader, or a PsamClient over one). */
+  psam: Reader | PsamClient;
+  clock: Clock;
+  journal: JournalSink;
+  station: GateStation;
+  /** Exit gates: the fare; default {@link flatFare}() (300 fen). */
+  fare?: FareFunction;
+  /** Exit later than this after entry is over time (DOMAIN.md gate flow: 4 hours); default 240. */
+  overtimeLimitMinutes?: number;
+  /** Acquirer id in the 1E record (16 hex digits) [P]; default 0000000000001000. */
+  acquirerId?: string;
+  /** Purse key index; default 01 (the demo issuer's). */
+  keyIndex?: number;
+  /** Entry gates refuse a balance below this [U]; default 0. */
+  minEntryBalanceFen?: number;
+  /** Pending transactions restored from storage. */
+  pending?: readonly PendingPurchase[];
+}
+
+export type GateRefusalReason =
+  | 'repeated-entry'
+  | 'exit-without-entry'
+  | 'not-interoperable'
+  | 'blocked'
+  | 'not-transit-card'
+  | 'expired'
+  | 'insufficient-balance'
+  | 'bad-crc'
+  | 'bad-record'
+  | 'card-error';
+
+interface Passage {
+  serial: string;
+  /** The 1A record now on the card. */
+  record: TransitRecord;
+  /** Balance after the transaction. */
+  balanceFen: number;
+  journal: JournalRecord;
+  /** True when completed by 闪卡 recovery on a later presentation. */
+  recovered: boolean;
+  /** PSAM's MAC2 check: true ok, false 9302, undefined not done (recovery, PSAM lost). */
+  mac2Verified: boolean | undefined;
+}
+
+export type GateOutcome =
+  | (Passage & { kind: 'entered' })
+  | (Passage & { kind: 'exited'; fareFen: number; baseFareFen: number; overtime: boolean; durationMinutes: number })
+  | { kind: 'refused'; reason: GateRefusalReason; serial?: string; detail: string; error?: CardCommandError }
+  /** The card left mid-flow; `pending` when the debit's outcome is unknown until it returns. */
+  | { kind: 'interrupted'; serial?: string; pending: boolean; detail: string }
+  /** Settled a pending debit that the card did commit but whose TAC it can no longer give. */
+  | { kind: 'unproven'; serial: string; pending: PendingPurchase; detail: string };
+
+class Refusal extends Error {
+  constructor(
+    readonly reason: GateRefusalReason,
+    detail: string,
+    readonly error?: CardCommandError,
+  ) {
+    super(detail);
+  }
+}
+
+export class Gate {
+  readonly direction: 'entry' | 'exit';
+  private readonly psam: PsamClient;
+  private readonly pendings = new Map<string, PendingPurchase>();
+  private readonly unprovenList: PendingPurchase[] = [];
+  private readonly fare: FareFunction;
+  private readonly overtimeLimitMinutes: number;
+  private readonly keyIndex: number;
+  private readonly city: string;
+  private readonly acquirerId: string;
+
+  constructor(private readonly opts: GateOptions) {
+    if (opts.direction !== 'entry' && opts.direction !== 'exit') throw new RangeError(`"direction" expected 'entry' or 'exit', got ${String(opts.direction)}`);
+    this.direction = opts.direction;
+    this.psam = opts.psam instanceof PsamClient ? opts.psam : new PsamClient(opts.psam);
+    this.fare = opts.fare ?? flatFare();
+    this.overtimeLimitMinutes = opts.overtimeLimitMinutes ?? 240;
+    this.keyIndex = opts.keyIndex ?? purseCrypto.DEMO_ISSUER_KEYS.keyIndex;
+    this.city = opts.station.city ?? '1000';
+    this.acquirerId = opts.acquirerId ?? '0000000000001000';
+    if (!/^\d{4}$/.test(this.city)) throw new RangeError(`"station.city" expected 4 digits, got ${JSON.stringify(this.city)}`);
+    if (!/^[0-9a-f]{16}$/i.test(this.acquirerId)) throw new RangeError(`"acquirerId" expected 16 hex digits, got ${JSON.stringify(this.acquirerId)}`);
+    if (opts.station.deviceId !== undefined && !/^[0-9a-f]{12}$/i.test(opts.station.deviceId)) throw new RangeError(`"station.deviceId" expected 12 hex digits, got ${JSON.stringify(opts.station.deviceId)}`);
+    for (const p of opts.pending ?? []) this.pendings.set(p.serial, { ...p });
+  }
+
+  /** Transactions whose outcome waits for the card's return (JSON-friendly, for storage). */
+  get pending(): readonly PendingPurchase[] {
+    return [...this.pendings.values()];
+  }
+
+  /** Debits the card committed but could not prove (see 'unproven' outcomes). */
+  get unproven(): readonly PendingPurchase[] {
+    return this.unprovenList;
+  }
+
+  /**
+   * Processes the card in the field: connects, runs the flow (settling a pending transaction of
+   * this card first), disconnects.
+   * @returns the outcome (refusals and card removal included).
+   * @throws ReaderError when a reader fails; CardCommandError from the PSAM; TypeError /
+   *   RangeError for a bad fare function answer.
+   */
+  async present(): Promise<GateOutcome> {
+    const card = this.opts.cardReader;
+    let serial: string | undefined;
+    try {
+      await card.connect();
+      let sel: TransitSelection;
+      try {
+        sel = await selectTransitApplication(card);
+      } catch (e) {
+        if (e instanceof ApplicationBlockedError || e instanceof ApplicationLockedError) throw new Refusal('blocked', e.message, e);
+        if (e instanceof FileNotFoundError) throw new Refusal('not-transit-card', e.message, e);
+        throw e;
+      }
+      serial = sel.issuer.appSerial;
+      const pending = this.pendings.get(serial);
+      if (pending) {
+        const settled = await this.settle(pending, sel);
+        if (settled) return settled;
+      }
+      return await this.transact(sel);
+    } catch (e) {
+      if (e instanceof Refusal) return { kind: 'refused', reason: e.reason, serial, detail: e.message, ...(e.error ? { error: e.error } : {}) };
+      if (e instanceof CardRemovedError && e.reader === card.name) {
+        return { kind: 'interrupted', serial, pending: serial !== undefined && this.pendings.has(serial), detail: e.message };
+      }
+      if (e instanceof PsamCommandError) throw e.cause;
+      if (e instanceof CardCommandError) return { kind: 'refused', reason: 'card-error', serial, detail: e.message, error: e };
+      throw e;
+    } finally {
+      await card.disconnect().catch(() => undefined);
+    }
+  }
+
+  private get psamTerminalId(): Promise<Uint8Array> {
+    return this.psam.open().catch((e) => {
+      throw e instanceof CardCommandError ? new PsamCommandError(e) : e;
+    });
+  }
+
+  private async transact(sel: TransitSelection): Promise<GateOutcome> {
+    const card = this.opts.cardReader;
+    const serial = sel.issuer.appSerial;
+    const now = this.opts.clock.now();
+    const nowDigits = dateTimeDigits(now);
+    const today = nowDigits.slice(0, 8);
+    if (today > sel.issuer.expiryDate) throw new Refusal('expired', `card expired on ${sel.issuer.expiryDate}`);
+    if (today < sel.issuer.startDate) throw new Refusal('expired', `card not valid before ${sel.issuer.startDate}`);
+
+    const interop = await readInteropInfo(card);
+    if (interop.interopType === 0x0000) throw new Refusal('not-interoperable', 'EF 0017 interop type 0000: not interoperable');
+
+    const read = await readTransitRecord(card, TRANSIT_RECORD_ID.RAIL);
+    if (!read.ok) throw new Refusal(read.problem === 'bad-crc' ? 'bad-crc' : 'bad-record', read.detail);
+    const rec = read.record;
+    if (rec.recordId !== TRANSIT_RECORD_ID.RAIL) throw new Refusal('bad-record', `record 1 of 1A has id ${rec.recordId}, expected 01 (rail)`);
+    if (this.direction === 'entry' && rec.state === TRIP_STATE.ENTERED) throw new Refusal('repeated-entry', `already entered at line ${rec.entryLine} station ${rec.entryStation} on ${rec.entryDateTime}`);
+    if (this.direction === 'exit' && rec.state !== TRIP_STATE.ENTERED) throw new Refusal('exit-without-entry', `trip state ${rec.state.toString(16).padStart(2, '0')}: no entry recorded`);
+
+    const terminalId = await this.psamTerminalId;
+    const terminalIdHex = bytesToHex(terminalId);
+    const deviceId = (this.opts.station.deviceId ?? terminalIdHex).toLowerCase();
+    const { line, station } = this.opts.station;
+
+    let fare: PendingPurchase['fare'];
+    let next: TransitRecord;
+    if (this.direction === 'entry') {
+      next = {
+        ...rec,
+        lockFlag: 0,
+        state: TRIP_STATE.ENTERED,
+        entryCity: this.city,
+        entryLine: line,
+        entryStation: station,
+        entryDevice: deviceId,
+        entryDateTime: nowDigits,
+        entryAmountFen: 0,
+        exitLine: 0,
+        exitStation: 0,
+        exitDevice: '000000000000',
+        exitDateTime: '00000000000000',
+        exitAmountFen: 0,
+        fareBeforeDiscountFen: 0,
+      };
+    } else {
+      let entryMs: number;
+      try {
+        entryMs = digitsToMs(rec.entryDateTime, '1A.entryDateTime');
+      } catch (e) {
+        throw new Refusal('bad-record', (e as Error).message);
+      }
+      const durationMinutes = Math.max(0, Math.floor((now - entryMs) / 60_000));
+      const overtime = durationMinutes > this.overtimeLimitMinutes;
+      const month = nowDigits.slice(0, 6);
+      const acc = rec.accMonth === month ? { spendFen: rec.monthSpendFen, rides: rec.monthRides } : { spendFen: 0, rides: 0 };
+      const input: FareInput = {
+        cardType: sel.issuer.cardType,
+        entry: { city: rec.entryCity, line: rec.entryLine, station: rec.entryStation, device: rec.entryDevice, dateTime: rec.entryDateTime },
+        exit: { city: this.city, line, station, device: deviceId, dateTime: nowDigits },
+        durationMinutes,
+        overtime,
+        month: { yyyymm: month, ...acc },
+      };
+      const f = checkFare(this.fare(input));
+      fare = { fareFen: f.fareFen, baseFareFen: f.baseFareFen, overtime, durationMinutes };
+      next = {
+        ...rec,
+        lockFlag: 0,
+        state: TRIP_STATE.EXITED,
+        exitLine: line,
+        exitStation: station,
+        exitDevice: deviceId,
+        exitDateTime: nowDigits,
+        exitAmountFen: f.fareFen,
+        fareBeforeDiscountFen: f.baseFareFen,
+        accMonth: month,
+        monthSpendFen: Math.min(0xffffffff, acc.spendFen + f.fareFen),
+        monthRides: Math.min(0xffff, acc.rides + 1),
+      };
+    }
+    const amountFen = fare?.fareFen ?? 0;
+
+    let init;
+    try {
+      init = await initializeForCappPurchase(card, { keyIndex: this.keyIndex, amountFen, terminalId });
+    } catch (e) {
+      if (e instanceof InsufficientBalanceError) throw new Refusal('insufficient-balance', `the fare ${amountFen} fen exceeds the balance`, e);
+      throw e;
+    }
+    if (this.direction === 'entry' && init.balanceFen < (this.opts.minEntryBalanceFen ?? 0)) {
+      throw new Refusal('insufficient-balance', `balance ${init.balanceFen} fen below the entry minimum ${this.opts.minEntryBalanceFen} fen`);
+    }
+    const type = purseCrypto.TX_TYPE.CAPP_PURCHASE;
+    const { date, time } = bcdDateTime(now);
+    const transitRecord = encodeTransitRecord(next);
+    const travelRecord = encodeTravelRecord({
+      type: this.direction === 'entry' ? TRAVEL_TYPE.ENTRY : TRAVEL_TYPE.EXIT,
+      device: `0000${deviceId}`,
+      subType: TRAVEL_SUBTYPE.METRO,
+      line,
+      station,
+      amountFen,
+      balanceFen: Math.max(0, init.balanceFen - amountFen),
+      dateTime: nowDigits,
+      city: this.city,
+      acquirer: this.acquirerId.toLowerCase(),
+    });
+
+    let sam;
+    try {
+      sam = await this.psam.initForPurchase({
+        random: init.random,
+        offlineCounter: init.offlineCounter,
+        amountFen,
+        type,
+        date,
+        time,
+        keyVersion: init.keyVersion,
+        algId: init.algId,
+        appSerial: hexToBytes(serial),
+        issuerId: hexToBytes(sel.issuer.issuerId),
+      });
+    } catch (e) {
+      throw e instanceof CardCommandError ? new PsamCommandError(e) : e;
+    }
+
+    await updateCappDataCache(card, { recordId: TRANSIT_RECORD_ID.RAIL, sfi: SFI_1A, record: transitRecord });
+    await updateCappDataCache(card, { recordId: 0x00, sfi: SFI_1E, record: travelRecord });
+
+    const pending: PendingPurchase = {
+      kind: 'purchase',
+      serial,
+      counter: init.offlineCounter,
+      amountFen,
+      type,
+      terminalId: terminalIdHex,
+      terminalSeq: sam.terminalSeq,
+      dateTime: nowDigits,
+      alg: init.alg,
+      balanceBeforeFen: init.balanceFen,
+      direction: this.direction,
+      transitRecord: bytesToHex(transitRecord),
+      travelRecord: bytesToHex(travelRecord),
+      ...(fare ? { fare } : {}),
+    };
+    // From here the card may debit without our hearing of it: remember before sending.
+    this.pendings.set(serial, pending);
+    let debit;
+    try {
+      debit = await debitForPurchase(card, { terminalSeq: sam.terminalSeqBytes, date, time, mac1: sam.mac1 });
+    } catch (e) {
+      // An error status word means the card rolled back: nothing happened. (A 9000 with a
+      // malformed answer did debit: that one stays pending until the card comes back.)
+      if (e instanceof CardCommandError && e.sw !== 0x9000) this.pendings.delete(serial);
+      throw e;
+    }
+    const journal = this.complete(pending, debit.tac, false);
+    let mac2Verified: boolean | undefined;
+    try {
+      await this.psam.creditForPurchase(debit.mac2);
+      mac2Verified = true;
+    } catch (e) {
+      if (e instanceof MacInvalidError) mac2Verified = false;
+      else if (!(e instanceof CardRemovedError || e instanceof ReaderError || e instanceof CardCommandError)) throw e;
+      // A lost 8072 is fine: the TAC proves the transaction at clearing.
+    }
+    return this.passage(pending, journal, false, mac2Verified);
+  }
+
+  /**
+   * Settles a pending debit of the card now presented.
+   * @returns the outcome when the card had committed it; undefined when it had not (the
+   *   caller then redoes the transaction from scratch).
+   */
+  private async settle(p: PendingPurchase, sel: TransitSelection): Promise<GateOutcome | undefined> {
+    const card = this.opts.cardReader;
+    const probe = await initializeForCappPurchase(card, { keyIndex: this.keyIndex, amountFen: 0, terminalId: hexToBytes(p.terminalId) });
+    if (probe.offlineCounter === p.counter) {
+      this.pendings.delete(p.serial);
+      return undefined;
+    }
+    const logged = await findInTransactionLog(card, p);
+    if (!logged) {
+      this.pendings.delete(p.serial);
+      return undefined;
+    }
+    let proof;
+    try {
+      proof = await getTransactionProve(card, { type: p.type, counter: p.counter });
+    } catch (e) {
+      if (!(e instanceof KeyOrRecordNotFoundError)) throw e;
+    }
+    this.pendings.delete(p.serial);
+    if (!proof) {
+      this.unprovenList.push(p);
+      return { kind: 'unproven', serial: sel.issuer.appSerial, pending: p, detail: 'the card committed the debit but a later transaction replaced its proof' };
+    }
+    const journal = this.complete(p, proof.tac, true);
+    return this.passage(p, journal, true, undefined);
+  }
+
+  private complete(p: PendingPurchase, tac: Uint8Array, recovered: boolean): JournalRecord {
+    this.pendings.delete(p.serial);
+    const record: JournalRecord = {
+      serial: p.serial,
+      counter: p.counter,
+      amountFen: p.amountFen,
+      type: p.type,
+      terminalId: p.terminalId,
+      terminalSeq: p.terminalSeq,
+      dateTime: p.dateTime,
+      tac: bytesToHex(tac),
+      alg: p.alg,
+      ...(recovered ? { recovered: true } : {}),
+    };
+    this.opts.journal.append(record);
+    return record;
+  }
+
+  private passage(p: PendingPurchase, journal: JournalRecord, recovered: boolean, mac2Verified: boolean | undefined): GateOutcome {
+    const base: Passage = {
+      serial: p.serial,
+      record: decodeTransitRecord(hexToBytes(p.transitRecord)),
+      balanceFen: p.balanceBeforeFen - p.amountFen,
+      journal,
+      recovered,
+      mac2Verified,
+    };
+    if (p.direction === 'entry') return { kind: 'entered', ...base };
+    const f = p.fare!;
+    return { kind: 'exited', ...base, fareFen: f.fareFen, baseFareFen: f.baseFareFen, overtime: f.overtime, durationMinutes: f.durationMinutes };
+  }
+}
+
+/** A PSAM command error: a terminal fault, rethrown to the caller rather than blamed on the card. */
+class PsamCommandError extends Error {
+  constructor(override readonly cause: CardCommandError) {
+    super(cause.message);
+  }
+}
