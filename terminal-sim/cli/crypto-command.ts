@@ -359,7 +359,7 @@ function addVectors(crypto: Command, ctx: CliContext): void {
     });
 }
 
-function defaultVectorsDir(): string {
+export function defaultVectorsDir(): string {
   const root = findPackageRoot(import.meta.url);
   if (root === undefined) throw new CliError('cannot find the ssc3-sim package directory; pass --dir');
   return join(root, 'vectors');

@@ -16,12 +16,13 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { registerCryptoCommand } from './crypto-command.js';
+import { registerDemoCommand } from './demo-command.js';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, processIo, type CliContext, type CliIo, type RegisterCommand } from './io.js';
 import { packageVersion } from './package-root.js';
 
 export { CliError, type CliIo } from './io.js';
 
-const COMMAND_GROUPS: readonly RegisterCommand[] = [registerCryptoCommand];
+const COMMAND_GROUPS: readonly RegisterCommand[] = [registerCryptoCommand, registerDemoCommand];
 
 /** One `ssc3: …` line from a message that may span lines or carry commander's "error: " prefix. */
 function errorLine(message: string): string {
@@ -91,5 +92,10 @@ function isMainModule(): boolean {
 }
 
 if (isMainModule()) {
+  // A reader that stops early (`ssc3 demo transit --trace | head`) is not an error of ours.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   process.exitCode = await run(process.argv.slice(2), processIo);
 }

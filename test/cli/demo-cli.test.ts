@@ -1,0 +1,81 @@
+// `ssc3 demo` and `ssc3 demo transit`: the story comes out right for both purse profiles, the
+// trace shows the APDUs and never a key, the same seed prints the same bytes, bad options exit 2.
+import { describe, expect, it } from 'vitest';
+import { run, type CliIo } from '../../terminal-sim/cli/main.js';
+import { purseCrypto } from '../../engine/index.js';
+import { bytesToHex, hexToBytes } from '../../crypto/utils.js';
+
+async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIo = { stdout: (s) => void (out += s), stderr: (s) => void (err += s), readStdin: async () => new Uint8Array(0) };
+  const code = await run(argv, io);
+  return { code, out, err };
+}
+
+describe('ssc3 demo transit', () => {
+  for (const algorithm of ['3des', 'sm4'] as const) {
+    it(`${algorithm}: issued, topped up, entered, exited, charged, cleared`, async () => {
+      const { code, out, err } = await cli(['demo', 'transit', '--algorithm', algorithm]);
+      expect(err).toBe('');
+      expect(code).toBe(0);
+      const lines = out.trim().split('\n');
+      expect(lines).toHaveLength(5);
+      expect(lines[0]).toContain(algorithm === 'sm4' ? 'SM4 (alg 04)' : '3DES (alg 00)');
+      expect(lines[1]).toMatch(/^2\. Topped up 50\.00 yuan .* balance 50\.00 yuan, TAC [0-9a-f]{8}\.$/);
+      expect(lines[2]).toMatch(/^3\. Entered line 1 station 101 .* TAC [0-9a-f]{8}\.$/);
+      expect(lines[3]).toMatch(/^4\. Left .* charged 3\.00 yuan, balance 47\.00 yuan, TAC [0-9a-f]{8}\.$/);
+      expect(lines[4]).toMatch(/^5\. Clearing: 3 of 3 transactions verified/);
+    });
+  }
+
+  it('--trace prints every APDU and no key material', async () => {
+    const { code, out } = await cli(['demo', 'transit', '--trace', '--algorithm', '3des']);
+    expect(code).toBe(0);
+    for (const label of ['SELECT transit', 'INITIALIZE FOR LOAD', 'CREDIT FOR LOAD', 'INITIALIZE FOR CAPP PURCHASE', 'UPDATE CAPP DATA CACHE', 'DEBIT FOR PURCHASE', 'INIT SAM FOR PURCHASE', 'CREDIT SAM FOR PURCHASE']) {
+      expect(out, label).toContain(label);
+    }
+    // Neither the issuer masters nor the card's diversified keys appear anywhere in the trace.
+    const serial = hexToBytes(/serial (\d{20})/.exec(out)![1]);
+    const k = purseCrypto.DEMO_ISSUER_KEYS;
+    for (const master of [k.purchase, k.load, k.tac]) {
+      for (const alg of ['3des', 'sm4'] as const) {
+        for (const key of [master, purseCrypto.diversifyKey(alg, master, serial)]) {
+          const hex = bytesToHex(key);
+          expect(out).not.toContain(hex);
+          expect(out).not.toContain(hex.slice(0, 16));
+          expect(out).not.toContain(hex.slice(16));
+        }
+      }
+    }
+  });
+
+  it('the same seed prints the same bytes; another seed another card', async () => {
+    const a = await cli(['demo', 'transit', '--trace', '--seed', '7']);
+    const b = await cli(['demo', 'transit', '--trace', '--seed', '7']);
+    const c = await cli(['demo', 'transit', '--trace', '--seed', '8']);
+    expect(a.out).toBe(b.out);
+    expect(c.out).not.toBe(a.out);
+  });
+
+  it('bad options: one line, exit 2', async () => {
+    for (const argv of [['demo', 'transit', '--seed', 'x'], ['demo', 'transit', '--algorithm', 'aes'], ['demo', 'transit', '--bogus']]) {
+      const { code, err, out } = await cli(argv);
+      expect(code, argv.join(' ')).toBe(2);
+      expect(out).toBe('');
+      expect(err.trim().split('\n')).toHaveLength(1);
+      expect(err).toMatch(/^ssc3: /);
+    }
+  });
+});
+
+describe('ssc3 demo (npm start)', () => {
+  it('runs the vectors self-check, then the story', async () => {
+    const { code, out } = await cli(['demo']);
+    expect(code).toBe(0);
+    expect(out).toMatch(/Crypto self-check/);
+    expect(out).toMatch(/ {2}\d+ passed, 0 failed/);
+    expect(out).not.toMatch(/FAIL/);
+    expect(out).toMatch(/5\. Clearing: 3 of 3/);
+  });
+});
