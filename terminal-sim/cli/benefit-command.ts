@@ -12,38 +12,10 @@
  * `ssc3: <field>: <problem>`. The medical numbers are UNCONFIRMED SAMPLE DATA and every
  * settlement says so (`sampleData`, `notice`).
  */
-import type { Command } from 'commander';
 import { ClaimRequestError, MEDICAL_POLICIES, policyOn, settleClaim, type Claim } from '../../engine/rules/medical/index.js';
 import { mayBuy, mayEnter, PARK_DATA, ParkRequestError, type BuyRequest, type EnterRequest } from '../../engine/rules/park/index.js';
-import { CliError, EXIT_FAILURE, type CliContext, type RegisterCommand } from './io.js';
-
-interface JsonOpts {
-  json?: string;
-}
-
-/** The request: the `--json` value, or all of standard input. */
-async function readRequest(ctx: CliContext, o: JsonOpts): Promise<unknown> {
-  let text: string;
-  let source: string;
-  if (o.json !== undefined) {
-    text = o.json;
-    source = '--json';
-  } else {
-    source = 'stdin';
-    const bytes = await ctx.io.readStdin();
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    } catch {
-      throw new CliError('stdin: expected UTF-8 text');
-    }
-    if (text.trim() === '') throw new CliError(`stdin: expected a JSON request (give --json '{…}' or pipe one in)`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (e) {
-    throw new CliError(`${source}: invalid JSON (${e instanceof Error ? e.message : String(e)})`);
-  }
-}
+import { CliError, EXIT_FAILURE, type RegisterCommand } from './io.js';
+import { dateOption, jsonOption, print, readRequest, type JsonOpts } from './json-io.js';
 
 /** Runs a rule; its request errors (which name the field) become usage errors. */
 function decide<T>(f: () => T): T {
@@ -53,22 +25,6 @@ function decide<T>(f: () => T): T {
     if (e instanceof ParkRequestError || e instanceof ClaimRequestError) throw new CliError(e.message);
     throw e;
   }
-}
-
-function print(ctx: CliContext, value: unknown): void {
-  ctx.io.stdout(JSON.stringify(value) + '\n');
-}
-
-const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
-
-function dateOption(v: string): string {
-  const ok = DATE_RE.test(v) && new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) === v;
-  if (!ok) throw new CliError(`--date: expected a date YYYY-MM-DD, got ${JSON.stringify(v.slice(0, 40))}`);
-  return v;
-}
-
-function jsonOption(cmd: Command, what: string): Command {
-  return cmd.option('--json <request>', `the ${what} as JSON (default: read standard input)`);
 }
 
 /** Registers `benefit` and its subcommands on `program`. */

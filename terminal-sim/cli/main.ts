@@ -18,12 +18,13 @@ import { Command, CommanderError } from 'commander';
 import { registerCryptoCommand } from './crypto-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerBenefitCommand } from './benefit-command.js';
+import { registerFareCommand } from './fare-command.js';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, processIo, type CliContext, type CliIo, type RegisterCommand } from './io.js';
 import { packageVersion } from './package-root.js';
 
 export { CliError, type CliIo } from './io.js';
 
-const COMMAND_GROUPS: readonly RegisterCommand[] = [registerCryptoCommand, registerDemoCommand, registerBenefitCommand];
+const COMMAND_GROUPS: readonly RegisterCommand[] = [registerCryptoCommand, registerDemoCommand, registerFareCommand, registerBenefitCommand];
 
 /** One `ssc3: …` line from a message that may span lines or carry commander's "error: " prefix. */
 function errorLine(message: string): string {
