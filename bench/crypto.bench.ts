@@ -10,7 +10,6 @@
 // times each case in four short rounds (odd rounds in reverse row order) and each row keeps its
 // best round: a burst of load then spoils one round, not the row.
 import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { checkCases, type BenchCase } from './lib/case.js';
@@ -19,7 +18,7 @@ import { parseFlags, USAGE } from './lib/cli.js';
 import { desMacCase, tdesBlockCase } from './lib/cases-des.js';
 import { sm2DecryptCase, sm2EncryptCase, sm2SignCase, sm2VerifyCase, V2_PRECOMPUTED } from './lib/cases-sm2.js';
 import { NODE, NODE_REUSED, sm3Case, sm4BlockCase, sm4CbcCase, sm4CbcMacCase, V2 } from './lib/cases-sm3-sm4.js';
-import { measureCase, type MeasureOptions } from './lib/measure.js';
+import { currentMachine, measureCase, type MeasureOptions } from './lib/measure.js';
 import {
   buildJson,
   evaluateTargets,
@@ -29,7 +28,6 @@ import {
   renderTargets,
   renderTextTable,
   replaceMarkedSection,
-  type Machine,
   type RowResult,
   type TargetSpec,
 } from './lib/report.js';
@@ -89,17 +87,6 @@ const FULL: MeasureOptions = { timeMs: 750, warmupMs: 150, rounds: 4, minIterati
 /** The repository root, from dist/bench/crypto.bench.js. */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-function machine(): Machine {
-  const cpus = os.cpus();
-  return {
-    date: new Date().toISOString(),
-    node: process.version,
-    openssl: process.versions.openssl,
-    cpu: cpus[0]?.model.trim() ?? 'unknown CPU',
-    cores: cpus.length,
-  };
-}
-
 /**
  * Runs the benchmark with command-line flags `argv`.
  * @returns the process exit code: 0, or 2 for bad flags or when no case matches --filter.
@@ -126,7 +113,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   checkCases(cases);
 
-  const m = machine();
+  const m = currentMachine();
   console.log(`${machineLine(m)}\n${NOTE}\n`);
   const rows: RowResult[] = [];
   for (const [i, c] of cases.entries()) {

@@ -1,4 +1,4 @@
-// Command-line flags of the crypto benchmark.
+// Command-line flags of the benchmarks (crypto and transit take the same ones).
 import { parseArgs } from 'node:util';
 
 export interface BenchFlags {
@@ -8,12 +8,20 @@ export interface BenchFlags {
   filter?: RegExp;
   /** Time budget per row and round, ms. */
   timeMs?: number;
-  /** Directory for crypto.json / .svg / .md; a full run defaults to bench/results. */
+  /** Directory for the result files (crypto.json / .svg / .md, transit.json / .md); a full run defaults to bench/results. */
   out?: string;
   /** Rewrite README.md between the bench:crypto markers. */
   readme: boolean;
   help: boolean;
 }
+
+export const TRANSIT_USAGE = `usage: node --expose-gc dist/bench/transit.bench.js [options]
+  --quick          short run (~5 s): prints the table, writes nothing unless --out is given
+  --filter REGEX   run only the purse profiles that match (3des, sm4)
+  --time MS        time budget per profile and round (default 600 × 8 rounds; quick 400 × 1)
+  --out DIR        where to write transit.json and transit.md (default bench/results)
+  --readme         also rewrite README.md between <!-- bench:transit --> and <!-- /bench:transit -->
+  --help           this text`;
 
 export const USAGE = `usage: node --expose-gc dist/bench/crypto.bench.js [options]
   --quick          short run (~10-15 s): prints the table, writes nothing unless --out is given

@@ -2,9 +2,10 @@
 // peers and ssc3 see the same machine). Calls shorter than `batchMs` are timed in batches — a
 // performance.now() pair costs tens of ns, as much as one SM4 block — and each sample is then the
 // mean per call over one batch (tinybench's overriddenDuration), so p50/p99 describe batch means.
+import os from 'node:os';
 import { Bench, type Fn, type FnReturnedObject } from 'tinybench';
 import type { BenchCase } from './case.js';
-import type { RowResult } from './report.js';
+import type { Machine, RowResult } from './report.js';
 
 export interface MeasureOptions {
   /** Time budget per row and round, ms. */
@@ -109,4 +110,16 @@ export async function measureCase(c: BenchCase, opts: MeasureOptions): Promise<R
   }
   void sink;
   return best.map((r) => r!);
+}
+
+/** The machine and the moment of a run, for the reports. */
+export function currentMachine(): Machine {
+  const cpus = os.cpus();
+  return {
+    date: new Date().toISOString(),
+    node: process.version,
+    openssl: process.versions.openssl,
+    cpu: cpus[0]?.model.trim() ?? 'unknown CPU',
+    cores: cpus.length,
+  };
 }

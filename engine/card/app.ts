@@ -34,12 +34,21 @@ export interface AppContext {
   readonly rng: Rng;
   readonly clock: Clock;
   readonly security: SecurityState;
+  /**
+   * Memoises `make(bytes)` for bytes read from NVM (see Nvm.derived): how an app keeps an
+   * expanded key schedule next to its key cell. Absent in contexts not built by the card
+   * runtime; then `make` runs every time.
+   */
+  readonly derive?: <T>(bytes: Uint8Array, make: (bytes: Uint8Array) => T) => T;
 }
 
 export interface AppHandler {
   /** SELECT response data (FCI) for this application. */
   select(ctx: AppContext): Uint8Array;
-  /** Handles a command while selected; throws SwError for card outcomes. */
+  /**
+   * Handles a command while selected; throws SwError for card outcomes. `cmd.data` is the
+   * card's own copy of the command data (never the caller's buffer): the app may keep it.
+   */
   process(cmd: CommandApdu, ctx: AppContext): HandlerResult;
   /** Drops all volatile state (power off, deselection). */
   reset(): void;

@@ -76,6 +76,12 @@ export class Card {
   private security!: SecurityState;
   private readonly handlers = new Map<DfNode, AppHandler>();
   private currentApp: DfNode | undefined;
+  /**
+   * True while the volatile state is exactly as resetVolatile() left it (no APDU since): a
+   * power cycle then has nothing to rebuild. A gate tap cycles power four times (the reader's
+   * connect is off-then-on, and the card is powered off at disconnect and at removal).
+   */
+  private volatileFresh = false;
   /** Whether the selected application's process() ran for the current APDU. */
   private appSawCommand = false;
   /** Whether the current APDU was a GET RESPONSE that reached the T=0 buffer. */
@@ -104,14 +110,14 @@ export class Card {
   powerOn(): Uint8Array {
     this.lastRecovery = this.nvm.recover();
     this.powered = true;
-    this.resetVolatile();
+    if (!this.volatileFresh) this.resetVolatile();
     return this.atr.slice();
   }
 
   /** Removes power: all volatile state is lost. */
   powerOff(): void {
     this.powered = false;
-    this.resetVolatile();
+    if (!this.volatileFresh) this.resetVolatile();
   }
 
   get isPowered(): boolean {
@@ -151,8 +157,7 @@ export class Card {
   transmit(apdu: Uint8Array): Uint8Array {
     if (!this.powered) throw new CardPowerError('card is not powered');
     if (!(apdu instanceof Uint8Array)) throw new TypeError('"apdu" expected Uint8Array');
-    // The card never aliases the caller's buffer: parsed fields are views into this copy.
-    const bytes = apdu.slice();
+    this.volatileFresh = false;
     let tear: TearSpec | undefined;
     if (this.tear) {
       if (this.apdusSinceTear === this.tear.afterApdus) {
@@ -170,7 +175,8 @@ export class Card {
     this.appSawCommand = false;
     this.servedGetResponse = false;
     try {
-      cmd = parseCommand(bytes);
+      // The card never aliases the caller's buffer: the command's data is the card's own copy.
+      cmd = parseCommand(apdu, COPY_DATA);
       const r = this.dispatch(cmd, tx);
       if (r instanceof Uint8Array) data = r;
       else if (r && r !== NOT_HANDLED) {
@@ -190,7 +196,7 @@ export class Card {
       if (app && !this.appSawCommand) this.handlers.get(app)?.interrupt?.();
     }
     if (tear?.phase === 'before-commit') return this.lose('torn before commit');
-    if (commit && tx.writes.size > 0) {
+    if (commit && tx.hasWrites) {
       const done = this.nvm.commit(tx.writes, tear?.phase === 'during-commit' ? (tear.step ?? 2) : undefined);
       if (!done) return this.lose('torn during commit');
     }
@@ -224,10 +230,13 @@ export class Card {
     this.security = { pinVerified: new Set(), challenge: undefined };
     this.currentApp = undefined;
     this.pending = undefined;
+    this.volatileFresh = true;
   }
 
+  private readonly derive = <T>(bytes: Uint8Array, make: (bytes: Uint8Array) => T): T => this.nvm.derived(bytes, make);
+
   private context(tx: Tx, df: DfNode): AppContext {
-    return { tx, df, fs: this.fs, rng: this.opts.rng, clock: this.opts.clock, security: this.security };
+    return { tx, df, fs: this.fs, rng: this.opts.rng, clock: this.opts.clock, security: this.security, derive: this.derive };
   }
 
   private handlerOf(df: DfNode): AppHandler | undefined {
@@ -381,6 +390,8 @@ export class Card {
     return this.nvm.keys();
   }
 }
+
+const COPY_DATA = { copyData: true } as const;
 
 function isEf(n: DfNode | EfNode): n is EfNode {
   return n instanceof EfNode;

@@ -52,7 +52,16 @@ export type NodeSpec = EfSpec | DfSpec;
 /** Read/write access to cells: a Tx during a command, or a personalisation writer. */
 export interface CellStore {
   get(key: string): Uint8Array | undefined;
+  /** Stores a copy of `value`. */
   set(key: string, value: Uint8Array): void;
+  /** Stores `value` itself, a new array handed over by its maker (see Tx.adopt); optional. */
+  adopt?(key: string, value: Uint8Array): void;
+}
+
+/** Stores `value`: adopted when `owned` and the store can, else copied. */
+function put(store: CellStore, key: string, value: Uint8Array, owned: boolean): void {
+  if (owned && store.adopt) store.adopt(key, value);
+  else store.set(key, value);
 }
 
 export class EfNode {
@@ -224,31 +233,38 @@ function checkRecordLen(ef: EfNode, data: Uint8Array): void {
   if (!ok) throw new SwError(SW.WRONG_LENGTH, `record of ${data.length} bytes for ${ef.path} (record length ${len})`);
 }
 
-/** Replaces record `n`. @throws SwError 6A83 (no such record), 6700 (wrong length). */
-export function updateRecord(store: CellStore, ef: EfNode, n: number, data: Uint8Array): void {
+/**
+ * Replaces record `n`.
+ * @param owned `data` is a new array handed over (never touched again by the caller): stored
+ *   without a copy where the store can.
+ * @throws SwError 6A83 (no such record), 6700 (wrong length).
+ */
+export function updateRecord(store: CellStore, ef: EfNode, n: number, data: Uint8Array, owned = false): void {
   requireRecordEf(ef);
   checkRecordLen(ef, data);
-  store.set(recordKey(ef, slotOf(store, ef, n)), data);
+  put(store, recordKey(ef, slotOf(store, ef, n)), data, owned);
 }
 
 /**
  * Appends a record: at the end of a linear EF, or as the new record 1 of a cyclic EF (the oldest
- * is overwritten when full). @throws SwError 6A84 when a linear EF is full, 6700 wrong length.
+ * is overwritten when full).
+ * @param owned as {@link updateRecord}.
+ * @throws SwError 6A84 when a linear EF is full, 6700 wrong length.
  */
-export function appendRecord(store: CellStore, ef: EfNode, data: Uint8Array): void {
+export function appendRecord(store: CellStore, ef: EfNode, data: Uint8Array, owned = false): void {
   requireRecordEf(ef);
   checkRecordLen(ef, data);
   const { count, head } = meta(store, ef);
   const max = ef.spec.maxRecords!;
   if (ef.spec.type === 'cyclic') {
     const slot = (head % max) + 1;
-    store.set(recordKey(ef, slot), data);
-    store.set(metaKey(ef), Uint8Array.of(Math.min(count + 1, max), slot));
+    put(store, recordKey(ef, slot), data, owned);
+    put(store, metaKey(ef), Uint8Array.of(Math.min(count + 1, max), slot), true);
     return;
   }
   if (count >= max) throw new SwError(SW.NOT_ENOUGH_MEMORY, `${ef.path} is full (${max} records)`);
-  store.set(recordKey(ef, count + 1), data);
-  store.set(metaKey(ef), Uint8Array.of(count + 1, 0));
+  put(store, recordKey(ef, count + 1), data, owned);
+  put(store, metaKey(ef), Uint8Array.of(count + 1, 0), true);
 }
 
 /** Finds the record whose first byte equals `id` (JT/T 978 compound records), or 0. */

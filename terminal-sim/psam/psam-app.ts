@@ -43,7 +43,19 @@ function u32(b: Uint8Array, o: number): number {
 
 export class PsamApp implements AppHandler {
   private session: PsamSession | undefined;
-  constructor(private readonly df: DfNode) {}
+  // Cell names built once per DF rather than on every INIT SAM FOR PURCHASE (see EfNode's).
+  private readonly seqCell: string;
+  private readonly keyCells = new Map<number, string>();
+  constructor(private readonly df: DfNode) {
+    this.seqCell = psamCells.terminalSeq(df);
+  }
+
+  private keyCell(keyVersion: number, algId: number): string {
+    const id = (keyVersion << 8) | canonicalAlgId(algId);
+    let cell = this.keyCells.get(id);
+    if (cell === undefined) this.keyCells.set(id, (cell = psamCells.purchaseKey(this.df, keyVersion, algId)));
+    return cell;
+  }
 
   reset(): void {
     this.endSession();
@@ -78,15 +90,17 @@ export class PsamApp implements AppHandler {
     if (cmd.p1 !== 0 || cmd.p2 !== 0) throw new SwError(SW.INCORRECT_P1P2, 'INIT SAM FOR PURCHASE needs P1 = P2 = 00');
     const d = cmd.data;
     if (d.length !== INIT_DATA_LEN) throw new SwError(SW.WRONG_LENGTH, `INIT SAM FOR PURCHASE takes ${INIT_DATA_LEN} bytes`);
-    const random = d.subarray(0, 4);
-    const counter = d.subarray(4, 6);
+    // Small copies rather than views: the command data is a short array on V8's heap, and the
+    // first view into it moves it off the heap (≈ 0.5 µs measured against ≈ 0.06 µs a copy).
+    const random = d.slice(0, 4);
+    const counter = d.slice(4, 6);
     const amountFen = u32(d, 6);
     const type = d[10];
-    const date = d.subarray(11, 15);
-    const time = d.subarray(15, 18);
+    const date = d.slice(11, 15);
+    const time = d.slice(15, 18);
     const keyVersion = d[18];
     const algId = d[19];
-    const appSerial = d.subarray(20, 28);
+    const appSerial = d.slice(20, 28);
     // d[28..32): issuer id, not used by the one-level diversification of this profile [P].
     if (u32(d, 32) !== 0xffffffff) throw new SwError(SW.WRONG_DATA, 'the last 4 bytes must be FFFFFFFF');
     if (type !== purseCrypto.TX_TYPE.EP_PURCHASE && type !== purseCrypto.TX_TYPE.CAPP_PURCHASE) throw new SwError(SW.WRONG_DATA, `transaction type ${type.toString(16)} is not a purchase`);
@@ -98,14 +112,19 @@ export class PsamApp implements AppHandler {
     } catch (e) {
       throw new SwError(SW.WRONG_DATA, (e as Error).message);
     }
-    const master = ctx.tx.get(psamCells.purchaseKey(this.df, keyVersion, canonicalAlgId(algId)));
+    const master = ctx.tx.get(this.keyCell(keyVersion, algId));
     if (!master) throw new SwError(SW.KEY_NOT_FOUND, `no purchase key version ${keyVersion} for alg ${algId}`);
-    const seqCell = psamCells.terminalSeq(this.df);
+    const seqCell = this.seqCell;
     const seqBytes = ctx.tx.get(seqCell) ?? Uint8Array.of(0, 0, 0, 1);
     const seq = u32(seqBytes, 0);
     if (seq === 0xffffffff) throw new SwError(SW.CONDITIONS_NOT_SATISFIED, 'terminal sequence number exhausted');
-    ctx.tx.set(seqCell, Uint8Array.of((seq + 1) >>> 24, ((seq + 1) >>> 16) & 0xff, ((seq + 1) >>> 8) & 0xff, (seq + 1) & 0xff));
-    const cardKey = purseCrypto.diversifyKey(alg, master, appSerial);
+    const next = Uint8Array.of((seq + 1) >>> 24, ((seq + 1) >>> 16) & 0xff, ((seq + 1) >>> 8) & 0xff, (seq + 1) & 0xff);
+    if (ctx.tx.adopt) ctx.tx.adopt(seqCell, next);
+    else ctx.tx.set(seqCell, next);
+    // The master key's schedule is expanded once and kept inside the PSAM, next to the key
+    // cell (ctx.derive), instead of on every INIT SAM FOR PURCHASE (≈ 0.7 µs a 3DES tap).
+    const masterKey = master.length === purseCrypto.CARD_KEY_LEN && ctx.derive ? ctx.derive(master, PREPARE_MASTER[alg]) : master;
+    const cardKey = purseCrypto.diversifyKey(alg, masterKey, appSerial);
     const sessionKey = purseCrypto.purchaseSessionKey(alg, cardKey, random, counter, seqBytes);
     wipe(cardKey);
     const terminalId = readTerminalId(ctx);
@@ -128,6 +147,12 @@ export class PsamApp implements AppHandler {
     }
   }
 }
+
+/** Master key cell → prepared key, one maker per algorithm (ctx.derive memoises per maker). */
+const PREPARE_MASTER: Readonly<Record<purseCrypto.PurseAlg, (key: Uint8Array) => purseCrypto.PreparedPurseKey>> = {
+  '3des': (key) => purseCrypto.prepareCardKey('3des', key),
+  sm4: (key) => purseCrypto.prepareCardKey('sm4', key),
+};
 
 /** The terminal id from the PSAM's EF 0016 (the MF's, whatever DF is selected). */
 function readTerminalId(ctx: AppContext): Uint8Array {

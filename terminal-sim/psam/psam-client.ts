@@ -16,6 +16,8 @@ import {
 
 export class PsamClient {
   private id: Uint8Array | undefined;
+  // The hex is what journals and pending records carry: built once per opening, not per tap.
+  private idHex: string | undefined;
 
   constructor(readonly reader: Reader) {}
 
@@ -28,6 +30,7 @@ export class PsamClient {
     if (!this.reader.isConnected || !this.id) {
       await this.reader.connect();
       this.id = await readPsamTerminalId(this.reader);
+      this.idHex = bytesToHex(this.id);
       await selectPsamApplication(this.reader);
     }
     return this.id.slice();
@@ -35,17 +38,24 @@ export class PsamClient {
 
   /** The terminal id (hex) once opened. */
   get terminalIdHex(): string | undefined {
-    return this.id && bytesToHex(this.id);
+    return this.id && this.idHex;
+  }
+
+  /** The terminal id while the PSAM is open (a copy), else undefined (then call open()). */
+  get openTerminalId(): Uint8Array | undefined {
+    return this.reader.isConnected && this.id ? this.id.slice() : undefined;
   }
 
   /** INIT SAM FOR PURCHASE (opening the PSAM first if needed). @throws as psam-commands. */
-  async initForPurchase(req: InitSamForPurchaseRequest): Promise<InitSamForPurchaseResponse> {
-    await this.open();
-    return initSamForPurchase(this.reader, req);
+  initForPurchase(req: InitSamForPurchaseRequest): Promise<InitSamForPurchaseResponse> {
+    // Not async: an open PSAM (every tap but the first) goes straight to the command, one
+    // async frame less (see runBuiltCommand).
+    if (this.reader.isConnected && this.id) return initSamForPurchase(this.reader, req);
+    return this.open().then(() => initSamForPurchase(this.reader, req));
   }
 
   /** CREDIT SAM FOR PURCHASE. @throws as psam-commands. */
-  async creditForPurchase(mac2: Uint8Array): Promise<void> {
+  creditForPurchase(mac2: Uint8Array): Promise<void> {
     return creditSamForPurchase(this.reader, mac2);
   }
 }

@@ -5,8 +5,8 @@
  * CREDIT SAM FOR PURCHASE `80 72 00 00 04`.
  */
 import { SW } from '../../engine/index.js';
-import { abytes, aint, concatBytes } from '../../crypto/utils.js';
-import { expectLength, runCommand, swTable } from '../reader/card-command.js';
+import { abytes, aint } from '../../crypto/utils.js';
+import { expectLength, runBuiltCommand, runCommand, swTable } from '../reader/card-command.js';
 import {
   ConditionsNotSatisfiedError,
   FileNotFoundError,
@@ -16,7 +16,7 @@ import {
   WrongParametersError,
 } from '../reader/command-errors.js';
 import type { Reader } from '../reader/reader-api.js';
-import { beBytes, beUint } from '../transit/bytes.js';
+import { beUint, putBe } from '../transit/bytes.js';
 import { PSAM_DF_FID } from './layout.js';
 
 const READ_ERRORS = swTable([SW.FILE_NOT_FOUND, FileNotFoundError], [SW.SECURITY_STATUS_NOT_SATISFIED, SecurityStatusError]);
@@ -72,20 +72,29 @@ export interface InitSamForPurchaseResponse {
 
 /** The 36-byte data field of INIT SAM FOR PURCHASE. @throws TypeError / RangeError naming the field. */
 export function initSamData(r: InitSamForPurchaseRequest): Uint8Array {
+  return initSamApdu(r, 0);
+}
+
+/**
+ * The data field written at `out[h..]` of a new array of h + 36 bytes: a gate builds the APDU in
+ * one array (ten temporaries and a concatenation before).
+ */
+function initSamApdu(r: InitSamForPurchaseRequest, h: number): Uint8Array {
   const serial = abytes('appSerial', r.appSerial, 10, 8);
   const issuer = abytes('issuerId', r.issuerId, 4, 8);
-  return concatBytes(
-    abytes('random', r.random, 4),
-    beBytes('offlineCounter', r.offlineCounter, 2),
-    beBytes('amountFen', r.amountFen, 4),
-    Uint8Array.of(aint('type', r.type, 0, 0xff)),
-    abytes('date', r.date, 4),
-    abytes('time', r.time, 3),
-    Uint8Array.of(aint('keyVersion', r.keyVersion, 0, 0xff), aint('algId', r.algId, 0, 0xff)),
-    serial.subarray(serial.length - 8),
-    issuer.subarray(0, 4),
-    Uint8Array.of(0xff, 0xff, 0xff, 0xff),
-  );
+  const out = new Uint8Array(h + 36);
+  out.set(abytes('random', r.random, 4), h);
+  putBe('offlineCounter', out, h + 4, r.offlineCounter, 2);
+  putBe('amountFen', out, h + 6, r.amountFen, 4);
+  out[h + 10] = aint('type', r.type, 0, 0xff);
+  out.set(abytes('date', r.date, 4), h + 11);
+  out.set(abytes('time', r.time, 3), h + 15);
+  out[h + 18] = aint('keyVersion', r.keyVersion, 0, 0xff);
+  out[h + 19] = aint('algId', r.algId, 0, 0xff);
+  for (let i = 0; i < 8; i++) out[h + 20 + i] = serial[serial.length - 8 + i];
+  for (let i = 0; i < 4; i++) out[h + 28 + i] = issuer[i];
+  out.fill(0xff, h + 32, h + 36);
+  return out;
 }
 
 const INIT_ERRORS = swTable(
@@ -100,16 +109,21 @@ const INIT_ERRORS = swTable(
  * @throws KeyOrRecordNotFoundError (9403), WrongParametersError (6A80), ConditionsNotSatisfiedError;
  *   MalformedResponseError; CardRemovedError / ReaderError.
  */
-export async function initSamForPurchase(reader: Reader, req: InitSamForPurchaseRequest): Promise<InitSamForPurchaseResponse> {
-  return runCommand(reader, {
-    name: 'INIT SAM FOR PURCHASE',
-    apdu: concatBytes(Uint8Array.of(0x80, 0x70, 0x00, 0x00, 0x24), initSamData(req)),
-    errors: INIT_ERRORS,
-    parse: (d) => {
-      expectLength('INIT SAM FOR PURCHASE', d, 8);
-      return { terminalSeq: beUint(d, 0, 4), terminalSeqBytes: d.slice(0, 4), mac1: d.slice(4, 8) };
-    },
-  });
+export function initSamForPurchase(reader: Reader, req: InitSamForPurchaseRequest): Promise<InitSamForPurchaseResponse> {
+  return runBuiltCommand(reader, () => ({ name: 'INIT SAM FOR PURCHASE', apdu: initSamCommand(req), errors: INIT_ERRORS, parse: parseInitSam }));
+}
+
+function initSamCommand(req: InitSamForPurchaseRequest): Uint8Array {
+  const apdu = initSamApdu(req, 5);
+  apdu[0] = 0x80;
+  apdu[1] = 0x70;
+  apdu[4] = 0x24;
+  return apdu;
+}
+
+function parseInitSam(d: Uint8Array): InitSamForPurchaseResponse {
+  expectLength('INIT SAM FOR PURCHASE', d, 8);
+  return { terminalSeq: beUint(d, 0, 4), terminalSeqBytes: d.slice(0, 4), mac1: d.slice(4, 8) };
 }
 
 const CREDIT_ERRORS = swTable(
@@ -123,11 +137,15 @@ const CREDIT_ERRORS = swTable(
  * @throws MacInvalidError (9302), ConditionsNotSatisfiedError (6985: no session);
  *   CardRemovedError / ReaderError.
  */
-export async function creditSamForPurchase(reader: Reader, mac2: Uint8Array): Promise<void> {
-  await runCommand(reader, {
-    name: 'CREDIT SAM FOR PURCHASE',
-    apdu: concatBytes(Uint8Array.of(0x80, 0x72, 0x00, 0x00, 0x04), abytes('mac2', mac2, 4)),
-    errors: CREDIT_ERRORS,
-    parse: () => undefined,
+export function creditSamForPurchase(reader: Reader, mac2: Uint8Array): Promise<void> {
+  return runBuiltCommand(reader, () => {
+    const apdu = new Uint8Array(9);
+    apdu[0] = 0x80;
+    apdu[1] = 0x72;
+    apdu[4] = 0x04;
+    apdu.set(abytes('mac2', mac2, 4), 5);
+    return { name: 'CREDIT SAM FOR PURCHASE', apdu, errors: CREDIT_ERRORS, parse: noData };
   });
 }
+
+const noData = (): undefined => undefined;

@@ -43,6 +43,10 @@ export class MemoryReaderSpi implements ReaderSpi {
   }
 
   async powerOn(): Promise<Uint8Array> {
+    return this.powerOnSync();
+  }
+
+  powerOnSync(): Uint8Array {
     const card = this.present();
     try {
       card.powerOff();
@@ -53,6 +57,11 @@ export class MemoryReaderSpi implements ReaderSpi {
   }
 
   async transmitApdu(apdu: Uint8Array): Promise<Uint8Array> {
+    return this.transmitApduSync(apdu);
+  }
+
+  /** The card copies what it keeps of `apdu` (Card.transmit), so this never keeps it. */
+  transmitApduSync(apdu: Uint8Array): Uint8Array {
     const card = this.present();
     try {
       return card.transmit(apdu);
@@ -67,6 +76,10 @@ export class MemoryReaderSpi implements ReaderSpi {
   }
 
   async powerOff(): Promise<void> {
+    this.powerOffSync();
+  }
+
+  powerOffSync(): void {
     this.card?.powerOff();
   }
 

@@ -32,6 +32,12 @@ export interface Reader {
    *   reader is then disconnected); ReaderError when not connected or the reader fails.
    */
   transmit(apdu: Uint8Array, options?: TransmitOptions): Promise<Uint8Array>;
+  /**
+   * Present only on readers whose transport answers in-process (SpiReader over an SPI with
+   * transmitApduSync): `transmit` without a promise — same contract, errors thrown. runCommand
+   * uses it to run a whole command without an async frame.
+   */
+  readonly transmitSync?: (apdu: Uint8Array, options?: TransmitOptions) => Uint8Array;
   /** Powers the card off; safe to call at any time. */
   disconnect(): Promise<void>;
   /** Installs (or, with undefined, removes) the APDU trace hook. */

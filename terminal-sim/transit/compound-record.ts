@@ -52,13 +52,11 @@ export interface TransitRecord {
   monthRides: number;
 }
 
-interface TransitRecordBody extends TransitRecord {
-  length: number;
-}
-
-const LAYOUT = new RecordLayout<TransitRecordBody>('1A', [
+// Byte 1 is a constant the codec writes and skips: decodeTransitRecord checks it before
+// decoding (bad-header), so the record object never carries it.
+const LAYOUT = new RecordLayout<TransitRecord>('1A', [
   { name: 'recordId', type: 'uint', len: 1 },
-  { name: 'length', type: 'uint', len: 1 },
+  { name: 'length', type: 'const', len: 1, value: TRANSIT_RECORD_BODY_LEN },
   { name: 'lockFlag', type: 'uint', len: 1 },
   { name: 'state', type: 'uint', len: 1 },
   { name: 'entryCity', type: 'bcd', len: 2 },
@@ -138,15 +136,26 @@ export function emptyTransitRecord(recordId: number): TransitRecord {
  * @throws TypeError / RangeError naming the field (`1A.entryLine`…) for a value that does not fit.
  */
 export function encodeTransitRecord(record: TransitRecord): Uint8Array {
-  const body = LAYOUT.encode({ ...record, length: TRANSIT_RECORD_BODY_LEN });
-  const out = new Uint8Array(TRANSIT_RECORD_LEN);
-  out.set(body);
-  const crc = transitRecordCrc(out);
-  out[CRC_OFFSET] = crc >>> 24;
-  out[CRC_OFFSET + 1] = (crc >>> 16) & 0xff;
-  out[CRC_OFFSET + 2] = (crc >>> 8) & 0xff;
-  out[CRC_OFFSET + 3] = crc & 0xff;
-  return out;
+  // Encoded in place into the 128-byte record: a 124-byte body and its copy were two off-heap
+  // allocations (≈ 0.7 µs each measured).
+  return encodeTransitRecordInto(record, new Uint8Array(TRANSIT_RECORD_LEN), 0);
+}
+
+/**
+ * Encodes a record into `out` at `at` (e.g. straight into an UPDATE CAPP DATA CACHE command).
+ * @returns a view of the 128 bytes written.
+ * @throws as {@link encodeTransitRecord}; RangeError when `out` has no room at `at`.
+ */
+export function encodeTransitRecordInto(record: TransitRecord, out: Uint8Array, at: number): Uint8Array {
+  if (!Number.isSafeInteger(at) || at < 0 || at + TRANSIT_RECORD_LEN > out.length) throw new RangeError(`"1A": no room for ${TRANSIT_RECORD_LEN} bytes at ${at} of ${out.length}`);
+  LAYOUT.encodeInto(record, out, at);
+  const view = at === 0 && out.length === TRANSIT_RECORD_LEN ? out : out.subarray(at, at + TRANSIT_RECORD_LEN);
+  const crc = transitRecordCrc(view);
+  view[CRC_OFFSET] = crc >>> 24;
+  view[CRC_OFFSET + 1] = (crc >>> 16) & 0xff;
+  view[CRC_OFFSET + 2] = (crc >>> 8) & 0xff;
+  view[CRC_OFFSET + 3] = crc & 0xff;
+  return view;
 }
 
 /**
@@ -164,14 +173,11 @@ export function decodeTransitRecord(bytes: Uint8Array): TransitRecord {
   const crc = transitRecordCrc(bytes);
   if (stored !== crc) throw new TransitRecordError('bad-crc', `CRC ${hex8(stored)} stored, ${hex8(crc)} computed`);
   if (bytes[1] !== TRANSIT_RECORD_BODY_LEN) throw new TransitRecordError('bad-header', `length byte ${bytes[1].toString(16)}, expected 7f`);
-  let body: TransitRecordBody;
   try {
-    body = LAYOUT.decode(bytes.subarray(0, CRC_OFFSET));
+    return LAYOUT.decode(bytes.subarray(0, CRC_OFFSET));
   } catch (e) {
     throw new TransitRecordError('bad-field', (e as Error).message);
   }
-  const { length: _length, ...record } = body;
-  return record;
 }
 
 const hex8 = (n: number): string => n.toString(16).padStart(8, '0');

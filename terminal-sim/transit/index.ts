@@ -11,7 +11,7 @@ export { getBalance, getTransactionProve } from './purse-query.js';
 export type { TransactionProof } from './purse-query.js';
 export { initializeForLoad, creditForLoad, initializeData } from './purse-load.js';
 export type { InitializeRequest, InitializeForLoadResponse } from './purse-load.js';
-export { initializeForPurchase, initializeForCappPurchase, updateCappDataCache, debitForPurchase, terminalSeqBytes } from './purse-purchase.js';
+export { initializeForPurchase, initializeForCappPurchase, updateCappDataCache, cappDataCacheCommand, sendCappDataCache, CAPP_CACHE_RECORD_OFFSET, debitForPurchase, terminalSeqBytes } from './purse-purchase.js';
 export type { InitializeForPurchaseResponse, CappCacheUpdate, DebitRequest } from './purse-purchase.js';
 export * from './files.js';
 export * from './compound-record.js';

@@ -16,7 +16,7 @@ import {
   WrongParametersError,
 } from '../reader/command-errors.js';
 import type { Reader } from '../reader/reader-api.js';
-import { beBytes, beUint } from './bytes.js';
+import { beUint, putBe } from './bytes.js';
 
 export interface InitializeRequest {
   /** Key index (DEMO: 01). */
@@ -38,8 +38,29 @@ export interface InitializeForLoadResponse {
 
 /** The 11-byte data field of every INITIALIZE. @throws TypeError / RangeError naming the field. */
 export function initializeData(req: InitializeRequest): Uint8Array {
+  return initializeApdu(-1, req);
+}
+
+/**
+ * INITIALIZE `80 50 <p1> 02 0B` with its data, built in one array (a gate sends one per tap).
+ * With `p1` = -1, the 11-byte data field alone.
+ * @throws TypeError / RangeError naming the field.
+ */
+export function initializeApdu(p1: number, req: InitializeRequest): Uint8Array {
   aint('keyIndex', req.keyIndex, 0, 0xff);
-  return concatBytes(Uint8Array.of(req.keyIndex), beBytes('amountFen', req.amountFen, 4), abytes('terminalId', req.terminalId, 6));
+  const h = p1 < 0 ? 0 : 5;
+  const out = new Uint8Array(h + 11);
+  if (h) {
+    out[0] = 0x80;
+    out[1] = 0x50;
+    out[2] = p1;
+    out[3] = 0x02;
+    out[4] = 0x0b;
+  }
+  out[h] = req.keyIndex;
+  putBe('amountFen', out, h + 1, req.amountFen, 4);
+  out.set(abytes('terminalId', req.terminalId, 6), h + 5);
+  return out;
 }
 
 const INIT_LOAD_ERRORS = swTable(
