@@ -65,7 +65,8 @@ describe('shipped tariffs', () => {
 const shared = readShared('beijing-subway.json') as { fare_rules_from_source: { rule_groups: { name: string; basis?: string; lines?: string[]; rules?: { fare: number; start?: number; end?: number }[]; derive_from?: { portion: number }; starting_stations?: string[]; apply_time?: { end: string }[] }[] } } | undefined;
 
 describe.runIf(shared !== undefined)('against the network file\'s fare rules', () => {
-  const groups = shared!.fare_rules_from_source.rule_groups;
+  // vitest still runs a skipped describe's body to collect it: nothing here may read an absent file.
+  const groups = shared?.fare_rules_from_source.rule_groups ?? [];
   const sub = compileTariff(BJ_SUBWAY_2014_12_28) as CompiledSubway;
   const tableOf = (name: string) => {
     const g = groups.find((x) => x.name === name)!;
