@@ -1,8 +1,8 @@
 /**
  * The fare a rail exit gate charges, as a pluggable function of the trip: entry and exit
  * (station, time), the holder's card type, the month accumulators (Beijing's monthly spend
- * discounts) and the over-time flag of the 4-hour rule. A later issue plugs the Beijing fare
- * engine in here; {@link flatFare} is the placeholder.
+ * discounts) and the over-time flag of the 4-hour rule. {@link flatFare} is the placeholder;
+ * ./beijing-fare.ts plugs in the Beijing fare engine.
  */
 import { aint } from '../../crypto/utils.js';
 
@@ -33,6 +33,24 @@ export interface FareResult {
   fareFen: number;
   /** The fare before discounts (stored in the 1A record). */
   baseFareFen: number;
+  /**
+   * The month accumulators after this ride, when the fare function keeps them (the Beijing
+   * engine does: airport lines do not count toward the month); without it the gate adds the fare
+   * and one ride.
+   */
+  month?: { spendFen: number; rides: number };
+}
+
+/**
+ * The fare function cannot price this trip (a station code outside its directory, a date
+ * without a tariff or outside the working-day calendar, no route…): the gate refuses the exit
+ * with reason 'fare-error' and charges nothing. Any other throw is a bug and propagates.
+ */
+export class FareError extends Error {
+  override name = 'FareError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
 }
 
 export type FareFunction = (input: FareInput) => FareResult;
@@ -56,5 +74,10 @@ export function checkFare(r: FareResult): FareResult {
   if (typeof r !== 'object' || r === null) throw new TypeError('fare function: expected { fareFen, baseFareFen }');
   aint('fare.fareFen', r.fareFen, 0, 0xffffffff);
   aint('fare.baseFareFen', r.baseFareFen, 0, 0xffffffff);
+  if (r.month !== undefined) {
+    if (typeof r.month !== 'object' || r.month === null) throw new TypeError('"fare.month" expected { spendFen, rides }');
+    aint('fare.month.spendFen', r.month.spendFen, 0, 0xffffffff);
+    aint('fare.month.rides', r.month.rides, 0, 0xffff);
+  }
   return r;
 }

@@ -11,8 +11,9 @@
  *
  * and journals the transaction. Refusals are outcomes, not exceptions: repeated entry, exit
  * without entry, non-interoperable card, blocked application, expired card, insufficient
- * balance, bad CRC. A card pulled after step 7 was sent leaves a pending transaction that the
- * card's next presentation settles (./pending.ts): done → journaled with the TAC from GET
+ * balance, bad CRC, a trip the fare function cannot price (FareError → 'fare-error', nothing
+ * charged). A card pulled after step 7 was sent leaves a pending transaction that the card's
+ * next presentation settles (./pending.ts): done → journaled with the TAC from GET
  * TRANSACTION PROVE, never charged again; not done → redone from scratch (the entry record is
  * still on the card: a failed DEBIT commits nothing). A PSAM lost at step 8 is fine: the TAC
  * proves the transaction at clearing.
@@ -45,7 +46,7 @@ import { CAPP_CACHE_RECORD_OFFSET, cappDataCacheCommand, debitForPurchase, initi
 import { readInteropInfo, readTransitRecord } from '../transit/read-commands.js';
 import { selectTransitApplication, type TransitSelection } from '../transit/select.js';
 import { encodeTravelRecord, TRAVEL_SUBTYPE, TRAVEL_TYPE } from '../transit/travel-record.js';
-import { checkFare, flatFare, type FareFunction, type FareInput } from './fare.js';
+import { checkFare, FareError, flatFare, type FareFunction, type FareInput } from './fare.js';
 import { findInTransactionLog, type PendingPurchase } from './pending.js';
 
 const SFI_1A = 0x1a;
@@ -93,7 +94,9 @@ export type GateRefusalReason =
   | 'insufficient-balance'
   | 'bad-crc'
   | 'bad-record'
-  | 'card-error';
+  | 'card-error'
+  /** The fare function could not price the trip (FareError): nothing charged. */
+  | 'fare-error';
 
 interface Passage {
   serial: string;
@@ -233,7 +236,7 @@ export class Gate {
    * this card first), disconnects.
    * @returns the outcome (refusals and card removal included).
    * @throws ReaderError when a reader fails; CardCommandError from the PSAM; TypeError /
-   *   RangeError for a bad fare function answer.
+   *   RangeError for a bad fare function answer (a FareError is a 'fare-error' refusal).
    */
   async present(): Promise<GateOutcome> {
     const card = this.opts.cardReader;
@@ -337,7 +340,13 @@ export class Gate {
         overtime,
         month: { yyyymm: month, ...acc },
       };
-      const f = checkFare(this.fare(input));
+      let f;
+      try {
+        f = checkFare(this.fare(input));
+      } catch (e) {
+        if (e instanceof FareError) throw new Refusal('fare-error', e.message);
+        throw e;
+      }
       fare = { fareFen: f.fareFen, baseFareFen: f.baseFareFen, overtime, durationMinutes };
       next = {
         ...rec,
@@ -350,8 +359,8 @@ export class Gate {
         exitAmountFen: f.fareFen,
         fareBeforeDiscountFen: f.baseFareFen,
         accMonth: month,
-        monthSpendFen: Math.min(0xffffffff, acc.spendFen + f.fareFen),
-        monthRides: Math.min(0xffff, acc.rides + 1),
+        monthSpendFen: f.month ? f.month.spendFen : Math.min(0xffffffff, acc.spendFen + f.fareFen),
+        monthRides: f.month ? f.month.rides : Math.min(0xffff, acc.rides + 1),
       };
     }
     const amountFen = fare?.fareFen ?? 0;

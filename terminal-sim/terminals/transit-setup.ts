@@ -25,6 +25,7 @@ import type { ApduTraceHook } from '../reader/trace.js';
 import { getBalance } from '../transit/purse-query.js';
 import { selectTransitApplication } from '../transit/select.js';
 import { ManualClock } from './clock.js';
+import { beijingFare } from './beijing-fare.js';
 import type { FareFunction } from './fare.js';
 import { Gate, type GateOutcome } from './gate.js';
 import { TopUpTerminal, type TopUpOutcome } from './topup.js';
@@ -42,8 +43,14 @@ export interface TransitSetupOptions {
   profile?: string;
   /** Issuer master keys; default the demo keys (test only). */
   issuerKeys?: IssuerKeys;
-  /** Exit gate fare; default flat 300 fen. */
-  fare?: FareFunction;
+  /**
+   * Exit gate fare; default flat 300 fen. 'beijing' prices with the fare engine
+   * ({@link beijingFare}: sample network, shipped tariffs) and puts the gates at
+   * {@link BEIJING_SETUP_STATIONS} (土桥 → 国贸) unless `stations` says otherwise.
+   */
+  fare?: FareFunction | 'beijing';
+  /** Gate stations (line, station codes); default {@link SETUP_STATIONS}, or BEIJING_SETUP_STATIONS with fare 'beijing'. */
+  stations?: { entry: { line: number; station: number }; exit: { line: number; station: number } };
   /** APDU trace of every reader (card fields and PSAM slots). */
   trace?: ApduTraceHook;
 }
@@ -91,6 +98,11 @@ export const DEFAULT_START_MS = Date.UTC(2026, 2, 2, 0, 30, 0);
 export const SETUP_TERMINAL_IDS = Object.freeze({ topUp: '100000009001', entry: '100000000101', exit: '100000000205' });
 /** Gate stations of the setup (line, station). */
 export const SETUP_STATIONS = Object.freeze({ entry: { line: 1, station: 101 }, exit: { line: 2, station: 205 } });
+/**
+ * Gate stations with fare 'beijing': 土桥 (entry) and 国贸 (exit), codes of the sample network's
+ * StationDirectory (1号线 is line 1; 国贸 its 1st station, 土桥 its 15th) — 21.1 km, 5 yuan.
+ */
+export const BEIJING_SETUP_STATIONS = Object.freeze({ entry: { line: 1, station: 15 }, exit: { line: 1, station: 1 } });
 
 /**
  * Builds the installation.
@@ -129,6 +141,8 @@ export function createTransitSetup(opts: TransitSetupOptions = {}): TransitSetup
   const host = new IssuerHost(issuerKeys);
   const journal = new Journal();
   const topUp = new TopUpTerminal({ reader: readers.topUp, host, clock, journal, terminalId: SETUP_TERMINAL_IDS.topUp, keyIndex: issuerKeys.keyIndex });
+  const fare = opts.fare === 'beijing' ? beijingFare() : opts.fare;
+  const stations = opts.stations ?? (opts.fare === 'beijing' ? BEIJING_SETUP_STATIONS : SETUP_STATIONS);
   const gate = (direction: 'entry' | 'exit') =>
     new Gate({
       direction,
@@ -136,9 +150,9 @@ export function createTransitSetup(opts: TransitSetupOptions = {}): TransitSetup
       psam: direction === 'entry' ? readers.entrySam : readers.exitSam,
       clock,
       journal,
-      station: SETUP_STATIONS[direction],
+      station: { ...stations[direction] },
       keyIndex: issuerKeys.keyIndex,
-      ...(opts.fare ? { fare: opts.fare } : {}),
+      ...(fare ? { fare } : {}),
     });
   const entryGate = gate('entry');
   const exitGate = gate('exit');
