@@ -10,7 +10,7 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { formatTraceEvent } from '../reader/trace.js';
-import { createTransitSetup, SETUP_STATIONS } from '../terminals/transit-setup.js';
+import { createTransitSetup } from '../terminals/transit-setup.js';
 import type { GateOutcome } from '../terminals/gate.js';
 import { CliError, EXIT_FAILURE, type CliContext, type RegisterCommand } from './io.js';
 import { defaultVectorsDir } from './crypto-command.js';
@@ -37,7 +37,8 @@ export async function transitStory(ctx: CliContext, o: DemoOptions): Promise<boo
   if (!Number.isSafeInteger(seed) || seed < 0) throw new CliError(`--seed expected a non-negative integer, got ${JSON.stringify(o.seed)}`);
   const say = (s: string) => ctx.io.stdout(s + '\n');
   const trace = o.trace ? (e: Parameters<typeof formatTraceEvent>[0]) => say(`    ${formatTraceEvent(e)}`) : undefined;
-  const s = createTransitSetup({ algorithm: o.algorithm, seed, trace });
+  // Real Beijing fares (the fare engine over the shipped sample network): 土桥 → 国贸.
+  const s = createTransitSetup({ algorithm: o.algorithm, seed, trace, fare: 'beijing' });
   const info = s.card.info;
   say(`1. Issued a ${info.profile} card, serial ${info.serial}, purse profile ${o.algorithm === 'sm4' ? 'SM4 (alg 04)' : '3DES (alg 00)'}.`);
 
@@ -47,12 +48,12 @@ export async function transitStory(ctx: CliContext, o: DemoOptions): Promise<boo
 
   const entered = await s.enter();
   if (entered.kind !== 'entered') return fail(ctx, `entry: ${describe(entered)}`);
-  say(`3. Entered line ${SETUP_STATIONS.entry.line} station ${SETUP_STATIONS.entry.station} at ${beijing(s.clock.now())} (an amount-0 compound purchase), TAC ${entered.journal.tac}.`);
+  say(`3. Entered at 土桥 (Batong line) at ${beijing(s.clock.now())} (an amount-0 compound purchase), TAC ${entered.journal.tac}.`);
 
   s.clock.advanceMinutes(25);
   const exited = await s.exit();
   if (exited.kind !== 'exited') return fail(ctx, `exit: ${describe(exited)}`);
-  say(`4. Left at line ${SETUP_STATIONS.exit.line} station ${SETUP_STATIONS.exit.station} at ${beijing(s.clock.now())} after ${exited.durationMinutes} min: charged ${yuan(exited.fareFen)}, balance ${yuan(exited.balanceFen)}, TAC ${exited.journal.tac}.`);
+  say(`4. Left at 国贸 at ${beijing(s.clock.now())} after ${exited.durationMinutes} min: charged ${yuan(exited.fareFen)} (Beijing fare, ${yuan(exited.baseFareFen)} before discounts), balance ${yuan(exited.balanceFen)}, TAC ${exited.journal.tac}.`);
 
   const cleared = s.clear();
   const ok = cleared.rejected.length === 0 && cleared.accepted.length === s.journal.records.length;

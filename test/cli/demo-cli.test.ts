@@ -23,8 +23,9 @@ describe('ssc3 demo transit', () => {
       expect(lines).toHaveLength(5);
       expect(lines[0]).toContain(algorithm === 'sm4' ? 'SM4 (alg 04)' : '3DES (alg 00)');
       expect(lines[1]).toMatch(/^2\. Topped up 50\.00 yuan .* balance 50\.00 yuan, TAC [0-9a-f]{8}\.$/);
-      expect(lines[2]).toMatch(/^3\. Entered line 1 station 101 .* TAC [0-9a-f]{8}\.$/);
-      expect(lines[3]).toMatch(/^4\. Left .* charged 3\.00 yuan, balance 47\.00 yuan, TAC [0-9a-f]{8}\.$/);
+      expect(lines[2]).toMatch(/^3\. Entered at 土桥 .* TAC [0-9a-f]{8}\.$/);
+      // 土桥 → 国贸 is 21.1 km on line 1: 5 yuan, no discount at 08:55 on a Monday.
+      expect(lines[3]).toMatch(/^4\. Left at 国贸 .* charged 5\.00 yuan \(Beijing fare, 5\.00 yuan before discounts\), balance 45\.00 yuan, TAC [0-9a-f]{8}\.$/);
       expect(lines[4]).toMatch(/^5\. Clearing: 3 of 3 transactions verified/);
     });
   }
