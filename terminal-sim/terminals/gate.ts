@@ -29,10 +29,7 @@ import { bytesToHex, hexToBytes } from '../../crypto/utils.js';
 import type { JournalRecord, JournalSink } from '../clearing/journal.js';
 import { PsamClient } from '../psam/psam-client.js';
 import {
-  ApplicationBlockedError,
-  ApplicationLockedError,
   CardCommandError,
-  FileNotFoundError,
   InsufficientBalanceError,
   KeyOrRecordNotFoundError,
   MacInvalidError,
@@ -44,7 +41,8 @@ import { bcdDateTime, dateTimeDigits, digitsToMs } from '../transit/datetime.js'
 import { getTransactionProve } from '../transit/purse-query.js';
 import { CAPP_CACHE_RECORD_OFFSET, cappDataCacheCommand, debitForPurchase, initializeForCappPurchase, sendCappDataCache, updateCappDataCache } from '../transit/purse-purchase.js';
 import { readInteropInfo, readTransitRecord } from '../transit/read-commands.js';
-import { selectTransitApplication, type TransitSelection } from '../transit/select.js';
+import type { TransitSelection } from '../transit/select.js';
+import { selectTransitOrRefusal } from './select-card.js';
 import { encodeTravelRecord, TRAVEL_SUBTYPE, TRAVEL_TYPE } from '../transit/travel-record.js';
 import { checkFare, FareError, flatFare, type FareFunction, type FareInput } from './fare.js';
 import { findInTransactionLog, type PendingPurchase } from './pending.js';
@@ -243,14 +241,8 @@ export class Gate {
     let serial: string | undefined;
     try {
       await card.connect();
-      let sel: TransitSelection;
-      try {
-        sel = await selectTransitApplication(card);
-      } catch (e) {
-        if (e instanceof ApplicationBlockedError || e instanceof ApplicationLockedError) throw new Refusal('blocked', e.message, e);
-        if (e instanceof FileNotFoundError) throw new Refusal('not-transit-card', e.message, e);
-        throw e;
-      }
+      const sel = await selectTransitOrRefusal(card);
+      if ('refused' in sel) throw new Refusal(sel.refused, sel.error.message, sel.error);
       serial = sel.issuer.appSerial;
       const pending = this.pendings.get(serial);
       if (pending) {

@@ -18,11 +18,8 @@ import { bytesToHex, hexToBytes } from '../../crypto/utils.js';
 import type { JournalRecord, JournalSink } from '../clearing/journal.js';
 import type { LoadHost } from '../issuer/issuer-host.js';
 import {
-  ApplicationBlockedError,
-  ApplicationLockedError,
   CardCommandError,
   ConditionsNotSatisfiedError,
-  FileNotFoundError,
   KeyOrRecordNotFoundError,
 } from '../reader/command-errors.js';
 import { CardRemovedError } from '../reader/errors.js';
@@ -31,7 +28,7 @@ import { bcdDateTime, dateTimeDigits } from '../transit/datetime.js';
 import { creditForLoad, initializeForLoad } from '../transit/purse-load.js';
 import { getTransactionProve } from '../transit/purse-query.js';
 import { readIssuerInfo } from '../transit/read-commands.js';
-import { selectTransitApplication, type TransitSelection } from '../transit/select.js';
+import { selectTransitOrRefusal } from './select-card.js';
 import { findInTransactionLog, type PendingLoad } from './pending.js';
 
 export interface TopUpRules {
@@ -149,14 +146,8 @@ export class TopUpTerminal {
     try {
       if (amountFen !== undefined) this.checkAmount(amountFen);
       await card.connect();
-      let sel: TransitSelection;
-      try {
-        sel = await selectTransitApplication(card);
-      } catch (e) {
-        if (e instanceof ApplicationBlockedError || e instanceof ApplicationLockedError) throw new Refusal('blocked', e.message, e);
-        if (e instanceof FileNotFoundError) throw new Refusal('not-transit-card', e.message, e);
-        throw e;
-      }
+      const sel = await selectTransitOrRefusal(card);
+      if ('refused' in sel) throw new Refusal(sel.refused, sel.error.message, sel.error);
       serial = sel.issuer.appSerial;
       const pending = this.pendings.get(serial);
       if (pending) return await this.settle(pending);
