@@ -8,3 +8,4 @@ export * from './transit/index.js';
 export * from './terminals/index.js';
 export * from './issuer/index.js';
 export * from './clearing/index.js';
+export * from './transport/index.js';
