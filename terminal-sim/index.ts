@@ -9,3 +9,4 @@ export * from './terminals/index.js';
 export * from './issuer/index.js';
 export * from './clearing/index.js';
 export * from './transport/index.js';
+export * from './store/index.js';

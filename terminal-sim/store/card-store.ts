@@ -1,0 +1,118 @@
+/**
+ * Where card images and the transaction journal live (issue 5, "Storage"): one interface, two
+ * implementations today — `MemoryCardStore` for throwaway runs (`--memory`) and tests,
+ * `SqliteCardStore` (embedded SQLite, WAL) by default — so a server-grade store (PostgreSQL) can
+ * follow without touching terminals or the server.
+ *
+ * A card image holds the card's keys: it goes to storage only, never to a client. Summaries carry
+ * only the non-secret `info` facts (serial, profile) and the caller's metadata.
+ *
+ * Every write is all-or-nothing. `saveImageAndJournal` is the unit a terminal flow needs: a
+ * debit's card state and its journal record land together or not at all, so after a crash every
+ * card's balance still equals its loads minus its journaled debits.
+ */
+import type { CardImage } from '../../engine/index.js';
+import type { JournalRecord } from '../clearing/journal.js';
+
+/** Free-form, non-secret facts the caller keeps with a card (owner, label, session…). */
+export type CardMeta = Record<string, string | number>;
+
+/** One card in a listing: no image, no keys. */
+export interface CardSummaryRow {
+  id: string;
+  /** Application serial from the image's `info` (20 digits), when present. */
+  serial: string | undefined;
+  /** Issue profile from the image's `info`, when present. */
+  profile: string | undefined;
+  meta: CardMeta;
+  /** Starts at 1 and grows by one with every saved image. */
+  version: number;
+  /** Epoch ms from the store's `now()`. */
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A stored image with its version (for optimistic concurrency). */
+export interface StoredImage {
+  image: CardImage;
+  version: number;
+}
+
+/** A journal record as stored: the record, the row id (append order) and where it belongs. */
+export interface JournalRow extends JournalRecord {
+  /** Autoincrement id: strictly increasing in append order, never reused. */
+  id: number;
+  /** The store's card the record was written with, if any (null once that card is deleted). */
+  cardId: string | null;
+  /** Epoch ms from the store's `now()` when the row was appended. */
+  createdAt: number;
+}
+
+export interface JournalQuery {
+  cardId?: string;
+  /** Rows with createdAt ≥ since (epoch ms). */
+  since?: number;
+  /** Rows with id > afterId (a paging cursor). */
+  afterId?: number;
+  /** At most this many rows (oldest first). */
+  limit?: number;
+}
+
+export interface CardStore {
+  /** @throws StoreConflictError when the id exists; RangeError for a bad id, image or meta. */
+  createCard(id: string, image: CardImage, meta?: CardMeta): void;
+  /** A fresh copy of the image (mutating it changes nothing stored). */
+  getImage(id: string): CardImage | undefined;
+  /** The image and its version. */
+  getStored(id: string): StoredImage | undefined;
+  /** Every card, ordered by id. */
+  listCards(): CardSummaryRow[];
+  /** @returns false when there was no such card. Its journal rows stay, with cardId null. */
+  deleteCard(id: string): boolean;
+  /**
+   * Replaces the image. With `expectedVersion`, only if the stored version is that one.
+   * @returns the new version.
+   * @throws CardNotFoundError; StoreConflictError when the version moved.
+   */
+  saveImage(id: string, image: CardImage, expectedVersion?: number): number;
+  /**
+   * Appends records (all or none), optionally tied to a card.
+   * @throws RangeError naming the record and field; CardNotFoundError for an unknown cardId.
+   */
+  appendJournal(records: readonly JournalRecord[], cardId?: string): void;
+  /**
+   * Saves the image and appends the records tied to that card, in one transaction: both land
+   * or neither does. @returns the new version. @throws as saveImage and appendJournal.
+   */
+  saveImageAndJournal(id: string, image: CardImage, records: readonly JournalRecord[], expectedVersion?: number): number;
+  /** Journal rows matching the query, oldest (lowest id) first. */
+  journal(query?: JournalQuery): JournalRow[];
+  /** Releases the store; any later call throws. */
+  close(): void;
+}
+
+export interface CardStoreOptions {
+  /** The clock for createdAt / updatedAt (epoch ms): the store reads no clock of its own. */
+  now: () => number;
+}
+
+/** The card is not in the store. */
+export class CardNotFoundError extends Error {
+  override name = 'CardNotFoundError';
+  constructor(readonly cardId: string) {
+    super(`card "${cardId}" not found`);
+  }
+}
+
+/** A write lost a race: the id already exists, or the image's version moved. */
+export class StoreConflictError extends Error {
+  override name = 'StoreConflictError';
+  constructor(
+    readonly cardId: string,
+    message: string,
+    /** The stored version when the conflict was a version mismatch. */
+    readonly actualVersion?: number,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * The SQLite schema of the card store and its migrations. `schema_version` holds one row, the
+ * number of migrations applied; opening a database applies the missing ones in order, each in
+ * its own transaction with its version bump, and refuses a database newer than this build.
+ * Add a migration by appending to MIGRATIONS — never edit one that has shipped.
+ */
+import type Database from 'better-sqlite3';
+
+/** Migration n (1-based) is MIGRATIONS[n - 1]. */
+export const MIGRATIONS: readonly string[] = Object.freeze([
+  // 1: cards and the journal. STRICT tables: a wrong type is an error, not a silent coercion.
+  `
+  CREATE TABLE cards (
+    id          TEXT    PRIMARY KEY,
+    image       TEXT    NOT NULL CHECK (json_valid(image)),
+    version     INTEGER NOT NULL CHECK (version >= 1),
+    serial      TEXT,
+    profile     TEXT,
+    meta        TEXT    NOT NULL DEFAULT '{}' CHECK (json_valid(meta)),
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL
+  ) STRICT;
+  CREATE TABLE journal (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    card_id       TEXT    REFERENCES cards(id) ON DELETE SET NULL,
+    serial        TEXT    NOT NULL CHECK (length(serial) = 20),
+    counter       INTEGER NOT NULL CHECK (counter BETWEEN 0 AND 65535),
+    amount_fen    INTEGER NOT NULL CHECK (amount_fen >= 0),
+    type          INTEGER NOT NULL CHECK (type BETWEEN 0 AND 255),
+    terminal_id   TEXT    NOT NULL CHECK (length(terminal_id) = 12),
+    terminal_seq  INTEGER,
+    date_time     TEXT    NOT NULL CHECK (length(date_time) = 14),
+    tac           TEXT    NOT NULL CHECK (length(tac) = 8),
+    alg           TEXT    NOT NULL CHECK (alg IN ('3des', 'sm4')),
+    recovered     INTEGER NOT NULL DEFAULT 0 CHECK (recovered IN (0, 1)),
+    created_at    INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX journal_by_card ON journal (card_id, id);
+  CREATE INDEX journal_by_time ON journal (created_at, id);
+  `,
+]);
+
+/** The schema version this build writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * Brings the database to SCHEMA_VERSION.
+ * @returns the version found before migrating (0 for a new database).
+ * @throws Error when the database is newer than this build.
+ */
+export function migrate(db: Database.Database): number {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL) STRICT');
+  const row = db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
+  const found = row?.version ?? 0;
+  if (found > SCHEMA_VERSION) throw new Error(`card store schema version ${found} is newer than this build (${SCHEMA_VERSION})`);
+  for (let v = found + 1; v <= SCHEMA_VERSION; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v - 1]);
+      if (v === 1) db.prepare('INSERT INTO schema_version (version) VALUES (1)').run();
+      else db.prepare('UPDATE schema_version SET version = ?').run(v);
+    })();
+  }
+  return found;
+}

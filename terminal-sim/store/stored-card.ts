@@ -1,0 +1,189 @@
+/**
+ * A card backed by a CardStore: durability before acknowledgement (issue 5, "Storage"). After
+ * every APDU that may have changed the card, the new image is saved — one committed store
+ * transaction — before the response is returned; a tear's half-commit (the card's own NVM
+ * journal) is saved too, so the next power-on recovers it as the card would.
+ *
+ * A terminal flow that also writes the transaction journal runs inside `run` / `runSync`: the
+ * per-APDU saves are held while the flow talks to the card in-process, and the image and the
+ * flow's journal records are saved in one transaction before the flow's result is returned —
+ * so a debit's card state never lands without its journal record, and a tap answered 200 is in
+ * the journal. (Held responses only reach the in-process terminal; nothing leaves the process
+ * before the save.)
+ *
+ * Detecting "may have changed": the engine has no "NVM committed" hook, so this wrapper uses
+ * the status word — 9000, 61xx (a T=0 success whose data waits), 6Cxx and 62xx (framing or
+ * warnings after the command ran) and every SW whose table entry says NVM may change — and then
+ * compares the serialised image with the last saved one, saving only a real change (the rng
+ * position counts: a card rebuilt after a crash must not replay a random it already gave out).
+ * A generation counter on Card bumped by Nvm.commit would make this exact and cheaper; see the
+ * report in issue 5.
+ */
+import { CardPowerError, cardFromImage, isSuccess, swInfo } from '../../engine/index.js';
+import type { Card, CardImage, Clock, Rng } from '../../engine/index.js';
+import type { JournalRecord } from '../clearing/journal.js';
+import { CardNotFoundError } from './card-store.js';
+import type { CardMeta, CardStore } from './card-store.js';
+
+export interface StoredCardOptions {
+  clock?: Clock;
+  rng?: Rng;
+}
+
+/** What a flow run by StoredCard.run returns: its value and the journal records it wrote. */
+export interface JournaledResult<T> {
+  value: T;
+  records: readonly JournalRecord[];
+}
+
+/** The stored card failed to persist earlier: its in-memory state is not trusted any more. */
+export class StoredCardFailedError extends Error {
+  override name = 'StoredCardFailedError';
+  constructor(cardId: string, options?: { cause?: unknown }) {
+    super(`card "${cardId}" failed to persist; reopen it from the store`, options);
+  }
+}
+
+/** True when the APDU that answered `sw` may have committed NVM (see the module comment). */
+export function swMayHaveWritten(sw: number): boolean {
+  const hi = sw & 0xff00;
+  return isSuccess(sw) || hi === 0x6c00 || hi === 0x6200 || swInfo(sw).nvmMayChange;
+}
+
+export class StoredCard {
+  readonly card: Card;
+  private ver: number;
+  /** JSON of the image last saved (what the store holds at `ver`). */
+  private savedText: string;
+  private holding = false;
+  private failed: unknown;
+
+  private constructor(
+    private readonly store: CardStore,
+    readonly id: string,
+    image: CardImage,
+    version: number,
+    opts: StoredCardOptions,
+  ) {
+    this.card = cardFromImage(image, opts);
+    this.ver = version;
+    this.savedText = JSON.stringify(this.card.toJSON());
+  }
+
+  /** Loads a card from the store. @throws CardNotFoundError */
+  static open(store: CardStore, id: string, opts: StoredCardOptions = {}): StoredCard {
+    const s = store.getStored(id);
+    if (!s) throw new CardNotFoundError(id);
+    return new StoredCard(store, id, s.image, s.version, opts);
+  }
+
+  /** Stores a new card and opens it. @throws StoreConflictError when the id exists. */
+  static create(store: CardStore, id: string, image: CardImage, meta?: CardMeta, opts: StoredCardOptions = {}): StoredCard {
+    store.createCard(id, image, meta);
+    return StoredCard.open(store, id, opts);
+  }
+
+  /** The stored version this card's state matches (after the last save). */
+  get version(): number {
+    return this.ver;
+  }
+
+  /** Powers the card; NVM recovery of a torn commit is saved before the ATR is returned. */
+  powerOn(): Uint8Array {
+    this.usable();
+    const atr = this.card.powerOn();
+    this.persistIfChanged();
+    return atr;
+  }
+
+  powerOff(): void {
+    this.card.powerOff();
+  }
+
+  /**
+   * One APDU; any change it made is saved before the response is returned (unless a `run`
+   * flow holds the saves). A tear's state is saved before the CardPowerError is rethrown.
+   * @throws CardPowerError, the store's errors, StoredCardFailedError
+   */
+  transmit(apdu: Uint8Array): Uint8Array {
+    this.usable();
+    let resp: Uint8Array;
+    try {
+      resp = this.card.transmit(apdu);
+    } catch (e) {
+      if (e instanceof CardPowerError && e.torn && !this.holding) this.persistIfChanged();
+      throw e;
+    }
+    if (!this.holding && swMayHaveWritten((resp[resp.length - 2] << 8) | resp[resp.length - 1])) this.persistIfChanged();
+    return resp;
+  }
+
+  /**
+   * Runs a synchronous terminal flow against `this.card` (or this.transmit) as one durable
+   * unit: returns only after the card image and the flow's journal records are committed
+   * together. A flow that throws still has its card changes saved (the card did commit them:
+   * the 闪卡 case, which clearing recovers), then the error is rethrown.
+   */
+  runSync<T>(flow: () => JournaledResult<T>): T {
+    this.usable();
+    if (this.holding) throw new Error('StoredCard.run* does not nest');
+    this.holding = true;
+    let result: JournaledResult<T>;
+    try {
+      result = flow();
+    } catch (e) {
+      this.holding = false;
+      this.persistIfChanged();
+      throw e;
+    }
+    this.holding = false;
+    this.persist(result.records);
+    return result.value;
+  }
+
+  /** As runSync, for an async flow (the terminals' flows). Callers serialise flows per card. */
+  async run<T>(flow: () => Promise<JournaledResult<T>>): Promise<T> {
+    this.usable();
+    if (this.holding) throw new Error('StoredCard.run* does not nest');
+    this.holding = true;
+    let result: JournaledResult<T>;
+    try {
+      result = await flow();
+    } catch (e) {
+      this.holding = false;
+      this.persistIfChanged();
+      throw e;
+    }
+    this.holding = false;
+    this.persist(result.records);
+    return result.value;
+  }
+
+  private persistIfChanged(): void {
+    this.persist([]);
+  }
+
+  /** Saves the image when it changed, or with records always (one store transaction). */
+  private persist(records: readonly JournalRecord[]): void {
+    const image = this.card.toJSON();
+    const text = JSON.stringify(image);
+    if (text === this.savedText && records.length === 0) return;
+    try {
+      this.ver = text === this.savedText ? this.saveJournalOnly(records) : this.store.saveImageAndJournal(this.id, image, records, this.ver);
+    } catch (e) {
+      // The in-memory card is now ahead of (or beside) the stored one: refuse further use.
+      this.failed = e;
+      throw e;
+    }
+    this.savedText = text;
+  }
+
+  private saveJournalOnly(records: readonly JournalRecord[]): number {
+    this.store.appendJournal(records, this.id);
+    return this.ver;
+  }
+
+  private usable(): void {
+    if (this.failed !== undefined) throw new StoredCardFailedError(this.id, { cause: this.failed });
+  }
+}

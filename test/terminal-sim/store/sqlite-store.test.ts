@@ -1,0 +1,91 @@
+// SqliteCardStore: the shared CardStore contract (in a temp file and in ':memory:'), then what
+// only a file gives — reopening, the pragmas that make a commit durable, the schema version and
+// its migration, and refusing a database newer than this build.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION, SqliteCardStore } from '../../../terminal-sim/store/index.js';
+import { cardStoreContract, image, record, steppingNow, T0 } from './contract.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ssc3-store-'));
+let n = 0;
+const dbPath = () => join(dir, `s${++n}.db`);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+cardStoreContract('SqliteCardStore (file)', (now) => new SqliteCardStore(dbPath(), { now }));
+cardStoreContract('SqliteCardStore (:memory:)', (now) => new SqliteCardStore(':memory:', { now }));
+
+describe('SqliteCardStore on disk', () => {
+  it('keeps cards, versions and the journal across close and reopen', () => {
+    const path = dbPath();
+    const s = new SqliteCardStore(path, { now: steppingNow() });
+    s.createCard('a', image(1), { owner: 'x' });
+    s.saveImageAndJournal('a', image(1, 300), [record({ counter: 1 }), record({ counter: 2 })]);
+    s.appendJournal([record({ counter: 3 })]);
+    s.close();
+    s.close(); // idempotent
+
+    const again = new SqliteCardStore(path, { now: steppingNow(T0 + 60_000), mustExist: true });
+    expect(again.getStored('a')).toEqual({ image: image(1, 300), version: 2 });
+    expect(again.listCards()).toEqual([{ id: 'a', serial: image(1).info.serial, profile: 'beijing-standard', meta: { owner: 'x' }, version: 2, createdAt: T0, updatedAt: T0 + 1000 }]);
+    expect(again.journal().map((r) => [r.id, r.cardId, r.counter])).toEqual([
+      [1, 'a', 1],
+      [2, 'a', 2],
+      [3, null, 3],
+    ]);
+    // Autoincrement: ids are never reused, even after the newest row is gone.
+    again.deleteCard('a');
+    again.createCard('b', image(2));
+    again.appendJournal([record({ counter: 4 })], 'b');
+    expect(again.journal({ cardId: 'b' })[0].id).toBe(4);
+    expect(again.integrityCheck()).toBe('ok');
+    again.close();
+  });
+
+  it('runs WAL with synchronous = FULL and foreign keys on', () => {
+    const path = dbPath();
+    const s = new SqliteCardStore(path, { now: steppingNow() });
+    expect(s.settings()).toEqual({ journalMode: 'wal', synchronous: 2, foreignKeys: 1 });
+    s.close();
+    const raw = new Database(path, { readonly: true });
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal'); // persistent in the file
+    raw.close();
+  });
+
+  it('records the schema version and refuses a newer database', () => {
+    const path = dbPath();
+    new SqliteCardStore(path, { now: steppingNow() }).close();
+    const raw = new Database(path);
+    expect(raw.prepare('SELECT version FROM schema_version').all()).toEqual([{ version: SCHEMA_VERSION }]);
+    expect(raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all()).toEqual(['cards', 'journal', 'schema_version', 'sqlite_sequence']);
+    raw.prepare('UPDATE schema_version SET version = ?').run(SCHEMA_VERSION + 1);
+    raw.close();
+    expect(() => new SqliteCardStore(path, { now: steppingNow() })).toThrow(`card store schema version ${SCHEMA_VERSION + 1} is newer than this build (${SCHEMA_VERSION})`);
+  });
+
+  it('migrates a database that has only the version table (version 0)', () => {
+    const path = dbPath();
+    const raw = new Database(path);
+    raw.exec('CREATE TABLE schema_version (version INTEGER NOT NULL) STRICT');
+    raw.close();
+    const s = new SqliteCardStore(path, { now: steppingNow() });
+    s.createCard('a', image(1));
+    expect(s.listCards()).toHaveLength(1);
+    s.close();
+  });
+
+  it('mustExist refuses a missing file', () => {
+    expect(() => new SqliteCardStore(join(dir, 'missing.db'), { now: steppingNow(), mustExist: true })).toThrow();
+  });
+
+  it('refuses an image that is not JSON at the database level too', () => {
+    const path = dbPath();
+    new SqliteCardStore(path, { now: steppingNow() }).close();
+    const raw = new Database(path);
+    expect(() => raw.prepare("INSERT INTO cards (id, image, version, created_at, updated_at) VALUES ('x', '{', 1, 0, 0)").run()).toThrow(/CHECK constraint failed/);
+    expect(() => raw.prepare("INSERT INTO journal (card_id, serial, counter, amount_fen, type, terminal_id, date_time, tac, alg, created_at) VALUES ('ghost', '10000000000000000001', 1, 1, 6, '100000000101', '20260302083000', '00000000', '3des', 0)").run()).toThrow(/FOREIGN KEY/);
+    raw.close();
+  });
+});
