@@ -1,0 +1,232 @@
+/**
+ * The cards behind the HTTP API: issuing into the store, summaries read from stored images, and
+ * the open (powered) cards of this server process. APDUs go through StoredCard, so each change
+ * is saved before the reply leaves (issue 5, "Storage"). Tear faults and power state live only
+ * in this process: a card first used here is powered on (as if inserted); after a tear it stays
+ * unpowered until /reset.
+ */
+import { cardFromImage, CardPowerError, issueCardImage, PROFILES } from '../../engine/index.js';
+import type { Card, CardImage, Clock, TearSpec } from '../../engine/index.js';
+import { StoreConflictError, StoredCard, StoredCardFailedError } from '../store/index.js';
+import type { CardStore } from '../store/index.js';
+import { ApiError } from './errors.js';
+
+export interface CardSummaryView {
+  id: string;
+  serial: string;
+  profile: string;
+  algorithm: string;
+  cardType: number;
+  balanceFen: number;
+}
+
+export interface CardDetailView extends CardSummaryView {
+  counters: { online: number; offline: number };
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface CreateCardInput {
+  profile?: string;
+  algorithm?: '3des' | 'sm4';
+  holder?: { name?: string };
+  balanceFen?: number;
+  seed?: number;
+}
+
+/** Makes a card id from the issued card's serial and seed; must be deterministic in tests. */
+export type CardIdGenerator = (card: { serial: string; seed: number }) => string;
+
+export const defaultCardId: CardIdGenerator = ({ serial }) => `card-${serial}`;
+
+/** Purse cells of the transit application (engine/apps/transit). */
+const BALANCE_CELL = 'p:3f00/1001:balance';
+const ONLINE_COUNTER_CELL = 'p:3f00/1001:online-counter';
+const OFFLINE_COUNTER_CELL = 'p:3f00/1001:offline-counter';
+
+function uint(bytes: Uint8Array | undefined): number {
+  let v = 0;
+  for (const b of bytes ?? []) v = v * 256 + b;
+  return v;
+}
+
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+}
+
+export interface CardServiceOptions {
+  store: CardStore;
+  now: () => number;
+  /** Base of the seeds given to cards created without one (seedBase + 1, + 2, …). */
+  seedBase?: number;
+  newId?: CardIdGenerator;
+}
+
+export class CardService {
+  private readonly open = new Map<string, StoredCard>();
+  private readonly clock: Clock;
+  private readonly store: CardStore;
+  private readonly newId: CardIdGenerator;
+  private nextSeed: number;
+
+  constructor(opts: CardServiceOptions) {
+    this.store = opts.store;
+    this.clock = { now: opts.now };
+    this.newId = opts.newId ?? defaultCardId;
+    this.nextSeed = (opts.seedBase ?? 0) + 1;
+  }
+
+  /** Issues a card into the store. @throws ApiError BAD_CARD_OPTIONS, CARD_EXISTS */
+  create(input: CreateCardInput): CardSummaryView {
+    if (input.profile !== undefined && !Object.hasOwn(PROFILES, input.profile)) {
+      throw new ApiError('BAD_CARD_OPTIONS', { detail: `"profile" expected one of ${Object.keys(PROFILES).join(', ')}, got ${JSON.stringify(input.profile)}` });
+    }
+    const explicitSeed = input.seed !== undefined;
+    // Without a seed, take the next free one so the ids stay deterministic.
+    for (let tries = 0; tries < 1000; tries++) {
+      const seed = input.seed ?? this.nextSeed++;
+      let image: CardImage;
+      try {
+        image = issueCardImage({
+          seed,
+          clock: this.clock,
+          ...(input.profile !== undefined ? { profile: input.profile } : {}),
+          ...(input.algorithm !== undefined ? { algorithm: input.algorithm } : {}),
+          ...(input.balanceFen !== undefined ? { balanceFen: input.balanceFen } : {}),
+          ...(input.holder?.name !== undefined ? { holder: { name: input.holder.name } } : {}),
+        });
+      } catch (e) {
+        if (e instanceof RangeError) throw new ApiError('BAD_CARD_OPTIONS', { detail: e.message });
+        throw e;
+      }
+      const id = this.newId({ serial: String(image.info.serial), seed });
+      if (this.store.getStored(id)) {
+        if (explicitSeed) throw new ApiError('CARD_EXISTS', { id });
+        continue;
+      }
+      try {
+        this.store.createCard(id, image);
+      } catch (e) {
+        if (e instanceof StoreConflictError) throw new ApiError('CARD_EXISTS', { id });
+        throw e;
+      }
+      return this.summaryOf(id, cardFromImage(image));
+    }
+    throw new Error('no free card id after 1000 seeds');
+  }
+
+  list(): CardSummaryView[] {
+    const out: CardSummaryView[] = [];
+    for (const row of this.store.listCards()) {
+      const image = this.store.getImage(row.id);
+      if (image) out.push(this.summaryOf(row.id, this.view(row.id, image)));
+    }
+    return out;
+  }
+
+  /** @throws ApiError UNKNOWN_CARD */
+  detail(id: string): CardDetailView {
+    const stored = this.store.getStored(id);
+    const row = stored && this.store.listCards().find((r) => r.id === id);
+    if (!stored || !row) throw new ApiError('UNKNOWN_CARD', { id });
+    const card = this.view(id, stored.image);
+    return {
+      ...this.summaryOf(id, card),
+      counters: { online: uint(card.peekCell(ONLINE_COUNTER_CELL)), offline: uint(card.peekCell(OFFLINE_COUNTER_CELL)) },
+      version: stored.version,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+    };
+  }
+
+  /** @throws ApiError UNKNOWN_CARD */
+  remove(id: string): void {
+    this.open.delete(id);
+    if (!this.store.deleteCard(id)) throw new ApiError('UNKNOWN_CARD', { id });
+  }
+
+  /** Cold reset: power off, power on (recovering any torn commit, saved). @returns the ATR hex. */
+  reset(id: string): string {
+    return this.guard(id, (sc) => {
+      sc.powerOff();
+      return hex(sc.powerOn());
+    });
+  }
+
+  /** One APDU, saved before returning. @throws ApiError CARD_TORN, CARD_NOT_POWERED, UNKNOWN_CARD */
+  transmit(id: string, apdu: Uint8Array): { response: string; sw: string } {
+    return this.guard(id, (sc) => {
+      let resp: Uint8Array;
+      try {
+        resp = sc.transmit(apdu);
+      } catch (e) {
+        if (e instanceof CardPowerError) {
+          if (e.torn) throw new ApiError('CARD_TORN', { id, detail: e.message });
+          throw new ApiError('CARD_NOT_POWERED', { id });
+        }
+        throw e;
+      }
+      return { response: hex(resp.subarray(0, resp.length - 2)), sw: hex(resp.subarray(resp.length - 2)) };
+    });
+  }
+
+  /** Arms a tear on the card's coming APDUs (this process only). */
+  injectTear(id: string, spec: TearSpec): TearSpec {
+    return this.guard(id, (sc) => {
+      try {
+        sc.card.injectTear(spec);
+      } catch (e) {
+        if (e instanceof RangeError) throw new ApiError('BAD_REQUEST', { detail: e.message });
+        throw e;
+      }
+      return { ...spec };
+    });
+  }
+
+  /** Forgets the open cards (their state is in the store). */
+  close(): void {
+    this.open.clear();
+  }
+
+  private guard<T>(id: string, f: (sc: StoredCard) => T): T {
+    const sc = this.session(id);
+    try {
+      return f(sc);
+    } catch (e) {
+      if (e instanceof StoredCardFailedError || e instanceof StoreConflictError) {
+        // The in-memory card is ahead of the store: drop it; the next request reopens it.
+        this.open.delete(id);
+        if (e instanceof StoreConflictError) throw new ApiError('CARD_CONFLICT', { id });
+      }
+      throw e;
+    }
+  }
+
+  private session(id: string): StoredCard {
+    let sc = this.open.get(id);
+    if (sc) return sc;
+    if (!this.store.getStored(id)) throw new ApiError('UNKNOWN_CARD', { id });
+    sc = StoredCard.open(this.store, id, { clock: this.clock });
+    sc.powerOn();
+    this.open.set(id, sc);
+    return sc;
+  }
+
+  /** A card to read cells from: the open one when there is one, else built from the image. */
+  private view(id: string, image: CardImage): Card {
+    return this.open.get(id)?.card ?? cardFromImage(image);
+  }
+
+  private summaryOf(id: string, card: Card): CardSummaryView {
+    const info = card.info;
+    return {
+      id,
+      serial: String(info.serial ?? ''),
+      profile: String(info.profile ?? ''),
+      algorithm: String(info.algorithm ?? ''),
+      cardType: Number(info.cardType ?? 0),
+      balanceFen: uint(card.peekCell(BALANCE_CELL)),
+    };
+  }
+}
