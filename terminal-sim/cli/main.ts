@@ -19,12 +19,13 @@ import { registerCryptoCommand } from './crypto-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerBenefitCommand } from './benefit-command.js';
 import { registerFareCommand } from './fare-command.js';
+import { registerServeCommand } from './serve-command.js';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, processIo, type CliContext, type CliIo, type RegisterCommand } from './io.js';
 import { packageVersion } from './package-root.js';
 
 export { CliError, type CliIo } from './io.js';
 
-const COMMAND_GROUPS: readonly RegisterCommand[] = [registerCryptoCommand, registerDemoCommand, registerFareCommand, registerBenefitCommand];
+const COMMAND_GROUPS: readonly RegisterCommand[] = [registerCryptoCommand, registerDemoCommand, registerFareCommand, registerBenefitCommand, registerServeCommand];
 
 /** One `ssc3: …` line from a message that may span lines or carry commander's "error: " prefix. */
 function errorLine(message: string): string {

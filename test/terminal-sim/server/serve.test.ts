@@ -1,0 +1,60 @@
+// startServer (what `ssc3 serve` runs): a real listening socket on 127.0.0.1, demo cards issued
+// once, cards surviving a restart on the SQLite store, the token enforced, and `ssc3 serve` usage
+// errors on one line.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { run, type CliIo } from '../../../terminal-sim/cli/main.js';
+import { DEMO_CARDS, startServer } from '../../../terminal-sim/server/serve.js';
+
+describe('startServer', () => {
+  it('serves /healthz and the demo cards on a loopback port; cards survive a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ssc3-serve-'));
+    const s = await startServer({ port: 0, dataDir: dir, demo: true, now: () => Date.UTC(2026, 0, 5) });
+    try {
+      expect(s.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(s.demoCards).toHaveLength(DEMO_CARDS.length);
+      expect(await (await fetch(`${s.url}/healthz`)).json()).toEqual({ status: 'ok' });
+      const { cards } = (await (await fetch(`${s.url}/v1/cards`)).json()) as { cards: unknown[] };
+      expect(cards).toHaveLength(DEMO_CARDS.length);
+      const id = s.demoCards[0].id;
+      const sel = await fetch(`${s.url}/v1/cards/${id}/apdu`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apdu: '00a4040008a000000632010105' }) });
+      expect(((await sel.json()) as { sw: string }).sw).toBe('9000');
+      const bal = await fetch(`${s.url}/v1/cards/${id}/apdu`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apdu: '805c000204' }) });
+      expect(await bal.json()).toEqual({ response: '00001388', sw: '9000' });
+    } finally {
+      await s.close();
+    }
+    const again = await startServer({ port: 0, dataDir: dir, demo: true });
+    try {
+      expect(again.demoCards).toEqual([]);
+      expect(((await (await fetch(`${again.url}/v1/cards`)).json()) as { cards: unknown[] }).cards.length).toBe(DEMO_CARDS.length);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('--token: 401 without it, /healthz stays open', async () => {
+    const s = await startServer({ port: 0, memory: true, token: 't0ken' });
+    try {
+      expect((await fetch(`${s.url}/v1/cards`)).status).toBe(401);
+      expect((await fetch(`${s.url}/v1/cards`, { headers: { authorization: 'Bearer t0ken' } })).status).toBe(200);
+      expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('ssc3 serve usage errors', () => {
+  for (const argv of [['serve', '--port', 'x'], ['serve', '--port', '70000'], ['serve', '--memory', '--data', '/tmp/x']]) {
+    it(argv.join(' '), async () => {
+      let err = '';
+      const io: CliIo = { stdout: () => {}, stderr: (s) => void (err += s), readStdin: async () => new Uint8Array(0) };
+      expect(await run(argv, io)).toBe(2);
+      expect(err.trim().split('\n')).toHaveLength(1);
+      expect(err).toMatch(/^ssc3: /);
+    });
+  }
+});
