@@ -90,6 +90,14 @@ export class Card {
   private pending: Uint8Array | undefined;
   private tear: TearSpec | undefined;
   private apdusSinceTear = 0;
+  /**
+   * Bumped whenever the card image may have changed: an NVM commit (even a torn one), a recovery
+   * that did something, a random drawn (the Rng position is part of the image). Stores compare it
+   * instead of serialising the image after every APDU.
+   */
+  private gen = 0;
+  /** The Rng handed to applications: counts draws into `generation`. */
+  private readonly rng: Rng;
   /** What the last power-on recovery did (for tests and tools). */
   lastRecovery: RecoveryOutcome = 'clean';
 
@@ -101,6 +109,13 @@ export class Card {
     this.info = Object.freeze({ ...image.info });
     this.nvm = Nvm.fromJSON(image.nvm);
     this.opts = opts;
+    const base = opts.rng;
+    this.rng = {
+      bytes: (len: number) => {
+        this.gen++;
+        return base.bytes(len);
+      },
+    };
     for (const df of this.fs.applications) {
       if (df.spec.app && !opts.apps.has(df.spec.app)) throw new RangeError(`card image: no handler for application "${df.spec.app}"`);
     }
@@ -109,6 +124,7 @@ export class Card {
   /** Powers the card (cold reset): recovers NVM from any torn commit and returns the ATR. */
   powerOn(): Uint8Array {
     this.lastRecovery = this.nvm.recover();
+    if (this.lastRecovery !== 'clean') this.gen++;
     this.powered = true;
     if (!this.volatileFresh) this.resetVolatile();
     return this.atr.slice();
@@ -118,6 +134,11 @@ export class Card {
   powerOff(): void {
     this.powered = false;
     if (!this.volatileFresh) this.resetVolatile();
+  }
+
+  /** Changes whenever the card image may have changed (see `gen`); compare, do not interpret. */
+  get generation(): number {
+    return this.gen;
   }
 
   get isPowered(): boolean {
@@ -148,6 +169,7 @@ export class Card {
     if (blocked) tx.set(blockedKey(df), Uint8Array.of(1));
     else tx.delete(blockedKey(df));
     this.nvm.commit(tx.writes);
+    this.gen++;
   }
 
   /**
@@ -198,6 +220,7 @@ export class Card {
     if (tear?.phase === 'before-commit') return this.lose('torn before commit');
     if (commit && tx.hasWrites) {
       const done = this.nvm.commit(tx.writes, tear?.phase === 'during-commit' ? (tear.step ?? 2) : undefined);
+      this.gen++;
       if (!done) return this.lose('torn during commit');
     }
     if (tear) return this.lose(`torn ${tear.phase === 'during-commit' ? 'during (no writes)' : 'after'} commit`);
@@ -236,7 +259,7 @@ export class Card {
   private readonly derive = <T>(bytes: Uint8Array, make: (bytes: Uint8Array) => T): T => this.nvm.derived(bytes, make);
 
   private context(tx: Tx, df: DfNode): AppContext {
-    return { tx, df, fs: this.fs, rng: this.opts.rng, clock: this.opts.clock, security: this.security, derive: this.derive };
+    return { tx, df, fs: this.fs, rng: this.rng, clock: this.opts.clock, security: this.security, derive: this.derive };
   }
 
   private handlerOf(df: DfNode): AppHandler | undefined {

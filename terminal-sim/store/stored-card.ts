@@ -55,6 +55,8 @@ export class StoredCard {
   private ver: number;
   /** JSON of the image last saved (what the store holds at `ver`). */
   private savedText: string;
+  /** The card's generation when `savedText` was taken: unchanged means nothing to save. */
+  private savedGen: number;
   private holding = false;
   private failed: unknown;
 
@@ -68,6 +70,7 @@ export class StoredCard {
     this.card = cardFromImage(image, opts);
     this.ver = version;
     this.savedText = JSON.stringify(this.card.toJSON());
+    this.savedGen = this.card.generation;
   }
 
   /** Loads a card from the store. @throws CardNotFoundError */
@@ -165,9 +168,16 @@ export class StoredCard {
 
   /** Saves the image when it changed, or with records always (one store transaction). */
   private persist(records: readonly JournalRecord[]): void {
+    // The card's generation moves on every commit and every random drawn: when it has not
+    // moved, the image is the saved one, and serialising it (most APDUs are reads) is skipped.
+    const gen = this.card.generation;
+    if (gen === this.savedGen && records.length === 0) return;
     const image = this.card.toJSON();
     const text = JSON.stringify(image);
-    if (text === this.savedText && records.length === 0) return;
+    if (text === this.savedText && records.length === 0) {
+      this.savedGen = gen;
+      return;
+    }
     try {
       this.ver = text === this.savedText ? this.saveJournalOnly(records) : this.store.saveImageAndJournal(this.id, image, records, this.ver);
     } catch (e) {
@@ -176,6 +186,7 @@ export class StoredCard {
       throw e;
     }
     this.savedText = text;
+    this.savedGen = gen;
   }
 
   private saveJournalOnly(records: readonly JournalRecord[]): number {
