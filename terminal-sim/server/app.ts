@@ -10,12 +10,14 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify from 'fastify';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
+import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { CardStore } from '../store/index.js';
 import { CardService } from './card-service.js';
 import type { CardIdGenerator } from './card-service.js';
 import { ApiError, internalErrorBody } from './errors.js';
 import { cardRoutes } from './routes/cards.js';
+import { cardWsRoutes } from './routes/cards-ws.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 
@@ -133,9 +135,13 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   const cards = new CardService({ store: opts.store, now: opts.now, seedBase: opts.seed ?? 0, ...(opts.newId ? { newId: opts.newId } : {}) });
   app.addHook('onClose', async () => cards.close());
 
+  // Before every route: it wraps them all (an upgrade to a plain HTTP route is closed). maxPayload as
+  // the HTTP body limit: a larger WebSocket message closes the socket with 1009.
+  await app.register(websocket, { options: { maxPayload: BODY_LIMIT } });
   await app.register(healthRoutes);
   await app.register(docsRoutes);
   await app.register(cardRoutes, { cards });
+  await app.register(cardWsRoutes, { cards });
   await app.ready();
   return app;
 }
