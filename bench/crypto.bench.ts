@@ -9,11 +9,12 @@
 // One thread, no workers: the machine has two cores and may be running other jobs, so a full run
 // times each case in four short rounds (odd rounds in reverse row order) and each row keeps its
 // best round: a burst of load then spoils one round, not the row.
-import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { checkCases, type BenchCase } from './lib/case.js';
 import { renderChartSvg } from './lib/chart.js';
+import { runIfEntry, updateReadmeSection } from './lib/entry.js';
 import { parseFlags, USAGE } from './lib/cli.js';
 import { desMacCase, tdesBlockCase } from './lib/cases-des.js';
 import { sm2DecryptCase, sm2EncryptCase, sm2SignCase, sm2VerifyCase, V2_PRECOMPUTED } from './lib/cases-sm2.js';
@@ -27,7 +28,6 @@ import {
   renderMarkdown,
   renderTargets,
   renderTextTable,
-  replaceMarkedSection,
   type RowResult,
   type TargetSpec,
 } from './lib/report.js';
@@ -134,36 +134,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     writeFileSync(join(outDir, 'crypto.svg'), (await renderChartSvg(targets, machineLine(m))) + '\n');
     console.log(`wrote ${join(outDir, 'crypto.json')}, crypto.md, crypto.svg`);
   }
-  if (flags.readme) {
-    const path = join(ROOT, 'README.md');
-    let text: string | undefined;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch {
-      text = undefined;
-    }
-    const next = text === undefined ? undefined : replaceMarkedSection(text, md);
-    if (next === undefined) {
-      console.log(`--readme: ${text === undefined ? 'no README.md' : 'README.md has no <!-- bench:crypto --> … <!-- /bench:crypto --> markers'}; left unchanged`);
-    } else if (next === text) {
-      console.log('--readme: README.md already up to date');
-    } else {
-      writeFileSync(path, next);
-      console.log('--readme: README.md section bench:crypto rewritten');
-    }
-  }
+  if (flags.readme) updateReadmeSection(ROOT, 'crypto', md);
   return 0;
 }
 
-const isEntry = process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
-if (isEntry) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      console.error(e instanceof Error ? e.message : e);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfEntry(import.meta.url, main);

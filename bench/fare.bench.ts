@@ -12,11 +12,12 @@
 // Every quote works on its own request object, built once from JSON text (so its strings are
 // what JSON.parse gives a server), from a pool of 1024 with distinct stations, instants and
 // spends: no result is cached between calls. Each row runs in rounds and keeps its best.
-import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { defaultFareContext, type FareContext, type FareRequest, loadNetwork, quoteFare, replaySteps, type SubwayNetwork } from '../engine/rules/index.js';
 import { checkCases, type BenchCase } from './lib/case.js';
+import { runIfEntry, updateReadmeSection } from './lib/entry.js';
 import { parseFlags } from './lib/cli.js';
 import {
   buildFareJson,
@@ -29,7 +30,7 @@ import {
   renderFareTargets,
 } from './lib/fare-report.js';
 import { currentMachine, measureCase, type MeasureOptions } from './lib/measure.js';
-import { machineLine, replaceMarkedSection } from './lib/report.js';
+import { machineLine } from './lib/report.js';
 
 // ---- inputs ----------------------------------------------------------------------------------
 const SIZES = {
@@ -262,29 +263,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     writeFileSync(join(outDir, 'fare.md'), md);
     console.log(`wrote ${join(outDir, 'fare.json')}, fare.md`);
   }
-  if (flags.readme) {
-    const path = join(ROOT, 'README.md');
-    const text = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
-    const next = text === undefined ? undefined : replaceMarkedSection(text, md, 'fare');
-    if (next === undefined) console.log(`--readme: ${text === undefined ? 'no README.md' : 'README.md has no <!-- bench:fare --> … <!-- /bench:fare --> markers'}; left unchanged`);
-    else if (next === text) console.log('--readme: README.md already up to date');
-    else {
-      writeFileSync(path, next);
-      console.log('--readme: README.md section bench:fare rewritten');
-    }
-  }
+  if (flags.readme) updateReadmeSection(ROOT, 'fare', md);
   return 0;
 }
 
-const isEntry = process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
-if (isEntry) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      console.error(e instanceof Error ? e.message : e);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfEntry(import.meta.url, main);

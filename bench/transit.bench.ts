@@ -12,13 +12,14 @@
 // Only the exit tap is timed: the entry tap before it, fresh cards and journal trimming run in
 // tinybench's beforeEach hook (bench/lib/tap.ts). One thread, no workers; each profile runs in
 // rounds and keeps its best, so a burst of load from other jobs spoils a round, not the row.
-import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { purseCrypto } from '../engine/index.js';
+import { runIfEntry, updateReadmeSection } from './lib/entry.js';
 import { parseFlags, TRANSIT_USAGE } from './lib/cli.js';
 import { currentMachine } from './lib/measure.js';
-import { machineLine, replaceMarkedSection } from './lib/report.js';
+import { machineLine } from './lib/report.js';
 import { countExitApdus, measureTapRound, TapRig, type TapOptions } from './lib/tap.js';
 import {
   buildTapJson,
@@ -97,36 +98,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     writeFileSync(join(outDir, 'transit.md'), md);
     console.log(`wrote ${join(outDir, 'transit.json')}, transit.md`);
   }
-  if (flags.readme) {
-    const path = join(ROOT, 'README.md');
-    let text: string | undefined;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch {
-      text = undefined;
-    }
-    const next = text === undefined ? undefined : replaceMarkedSection(text, md, 'transit');
-    if (next === undefined) {
-      console.log(`--readme: ${text === undefined ? 'no README.md' : 'README.md has no <!-- bench:transit --> … <!-- /bench:transit --> markers'}; left unchanged`);
-    } else if (next === text) {
-      console.log('--readme: README.md already up to date');
-    } else {
-      writeFileSync(path, next);
-      console.log('--readme: README.md section bench:transit rewritten');
-    }
-  }
+  if (flags.readme) updateReadmeSection(ROOT, 'transit', md);
   return 0;
 }
 
-const isEntry = process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
-if (isEntry) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      console.error(e instanceof Error ? e.message : e);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfEntry(import.meta.url, main);
