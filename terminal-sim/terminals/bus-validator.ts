@@ -42,14 +42,12 @@ import { PsamClient } from '../psam/psam-client.js';
 import {
   CardCommandError,
   InsufficientBalanceError,
-  KeyOrRecordNotFoundError,
   MacInvalidError,
 } from '../reader/command-errors.js';
 import { CardRemovedError, ReaderError } from '../reader/errors.js';
 import type { Reader } from '../reader/reader-api.js';
 import { encodeTransitRecord, TRANSIT_RECORD_ID, TRIP_STATE, type TransitRecord } from '../transit/compound-record.js';
 import { bcdDateTime, dateTimeDigits } from '../transit/datetime.js';
-import { getTransactionProve } from '../transit/purse-query.js';
 import { debitForPurchase, initializeForCappPurchase, updateCappDataCache } from '../transit/purse-purchase.js';
 import { readInteropInfo, readTransitRecord } from '../transit/read-commands.js';
 import type { TransitSelection } from '../transit/select.js';
@@ -57,7 +55,7 @@ import { selectTransitOrRefusal } from './select-card.js';
 import { encodeTravelRecord, TRAVEL_SUBTYPE, TRAVEL_TYPE } from '../transit/travel-record.js';
 import { beijingBusFare, type BusFareFunction } from './beijing-fare.js';
 import { checkFare, FareError, type FareResult } from './fare.js';
-import { findInTransactionLog, type PendingTransaction } from './pending.js';
+import { journalRecordOf, pendingFate, type PendingTransaction } from './pending.js';
 
 const SFI_1A = 0x1a;
 const SFI_1E = 0x1e;
@@ -481,33 +479,16 @@ export class BusValidator {
     const card = this.opts.cardReader;
     const probe = await initializeForCappPurchase(card, { keyIndex: this.keyIndex, amountFen: 0, terminalId: hexToBytes(p.terminalId) });
     this.pendings.delete(p.serial);
-    if (probe.offlineCounter === p.counter) return undefined;
-    if (!(await findInTransactionLog(card, p))) return undefined;
-    let proof;
-    try {
-      proof = await getTransactionProve(card, { type: p.type, counter: p.counter });
-    } catch (e) {
-      if (!(e instanceof KeyOrRecordNotFoundError)) throw e;
-      return { kind: 'unproven', serial: p.serial, detail: 'the card committed the debit but a later transaction replaced its proof' };
-    }
-    const journal = this.complete(p, proof.tac, true);
+    const fate = await pendingFate(card, p, probe.offlineCounter);
+    if (!fate.committed) return undefined;
+    if (!fate.tac) return { kind: 'unproven', serial: p.serial, detail: 'the card committed the debit but a later transaction replaced its proof' };
+    const journal = this.complete(p, fate.tac, true);
     return { ...p.outcome, journal, recovered: true, mac2Verified: undefined } as Settled;
   }
 
   private complete(p: BusPending, tac: Uint8Array, recovered: boolean): JournalRecord {
     this.pendings.delete(p.serial);
-    const record: JournalRecord = {
-      serial: p.serial,
-      counter: p.counter,
-      amountFen: p.amountFen,
-      type: p.type,
-      terminalId: p.terminalId,
-      terminalSeq: p.terminalSeq!,
-      dateTime: p.dateTime,
-      tac: bytesToHex(tac),
-      alg: p.alg,
-      ...(recovered ? { recovered: true } : {}),
-    };
+    const record = journalRecordOf(p, tac, recovered);
     this.opts.journal.append(record);
     return record;
   }

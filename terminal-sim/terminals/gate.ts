@@ -31,21 +31,19 @@ import { PsamClient } from '../psam/psam-client.js';
 import {
   CardCommandError,
   InsufficientBalanceError,
-  KeyOrRecordNotFoundError,
   MacInvalidError,
 } from '../reader/command-errors.js';
 import { CardRemovedError, ReaderError } from '../reader/errors.js';
 import type { Reader } from '../reader/reader-api.js';
 import { decodeTransitRecord, encodeTransitRecordInto, TRANSIT_RECORD_ID, TRANSIT_RECORD_LEN, TRIP_STATE, type TransitRecord } from '../transit/compound-record.js';
 import { bcdDateTime, dateTimeDigits, digitsToMs } from '../transit/datetime.js';
-import { getTransactionProve } from '../transit/purse-query.js';
 import { CAPP_CACHE_RECORD_OFFSET, cappDataCacheCommand, debitForPurchase, initializeForCappPurchase, sendCappDataCache, updateCappDataCache } from '../transit/purse-purchase.js';
 import { readInteropInfo, readTransitRecord } from '../transit/read-commands.js';
 import type { TransitSelection } from '../transit/select.js';
 import { selectTransitOrRefusal } from './select-card.js';
 import { encodeTravelRecord, TRAVEL_SUBTYPE, TRAVEL_TYPE } from '../transit/travel-record.js';
 import { checkFare, FareError, flatFare, type FareFunction, type FareInput } from './fare.js';
-import { findInTransactionLog, type PendingPurchase } from './pending.js';
+import { journalRecordOf, pendingFate, type PendingPurchase } from './pending.js';
 
 const SFI_1A = 0x1a;
 const SFI_1E = 0x1e;
@@ -469,44 +467,20 @@ export class Gate {
     this.withHex(p);
     const card = this.opts.cardReader;
     const probe = await initializeForCappPurchase(card, { keyIndex: this.keyIndex, amountFen: 0, terminalId: hexToBytes(p.terminalId) });
-    if (probe.offlineCounter === p.counter) {
-      this.pendings.delete(p.serial);
-      return undefined;
-    }
-    const logged = await findInTransactionLog(card, p);
-    if (!logged) {
-      this.pendings.delete(p.serial);
-      return undefined;
-    }
-    let proof;
-    try {
-      proof = await getTransactionProve(card, { type: p.type, counter: p.counter });
-    } catch (e) {
-      if (!(e instanceof KeyOrRecordNotFoundError)) throw e;
-    }
+    const fate = await pendingFate(card, p, probe.offlineCounter);
     this.pendings.delete(p.serial);
-    if (!proof) {
+    if (!fate.committed) return undefined;
+    if (!fate.tac) {
       this.unprovenList.push(p);
       return { kind: 'unproven', serial: sel.issuer.appSerial, pending: p, detail: 'the card committed the debit but a later transaction replaced its proof' };
     }
-    const journal = this.complete(p, proof.tac, true);
+    const journal = this.complete(p, fate.tac, true);
     return this.passage(p, journal, true, undefined);
   }
 
   private complete(p: PendingPurchase, tac: Uint8Array, recovered: boolean): JournalRecord {
     this.pendings.delete(p.serial);
-    const record: JournalRecord = {
-      serial: p.serial,
-      counter: p.counter,
-      amountFen: p.amountFen,
-      type: p.type,
-      terminalId: p.terminalId,
-      terminalSeq: p.terminalSeq,
-      dateTime: p.dateTime,
-      tac: bytesToHex(tac),
-      alg: p.alg,
-      ...(recovered ? { recovered: true } : {}),
-    };
+    const record = journalRecordOf(p, tac, recovered);
     this.opts.journal.append(record);
     return record;
   }

@@ -15,9 +15,12 @@
  * decide, and it then redoes.)
  */
 import type { purseCrypto } from '../../engine/index.js';
-import { RecordNotFoundError } from '../reader/command-errors.js';
+import { bytesToHex } from '../../crypto/utils.js';
+import type { JournalRecord } from '../clearing/journal.js';
+import { KeyOrRecordNotFoundError, RecordNotFoundError } from '../reader/command-errors.js';
 import type { Reader } from '../reader/reader-api.js';
 import type { TxLogRecord } from '../transit/files.js';
+import { getTransactionProve } from '../transit/purse-query.js';
 import { readTransactionLog } from '../transit/read-commands.js';
 
 export interface PendingTransaction {
@@ -72,4 +75,44 @@ export async function findInTransactionLog(reader: Reader, p: PendingTransaction
     if (r.counter === p.counter && r.type === p.type && r.amountFen === p.amountFen && r.terminalId === p.terminalId.toLowerCase() && r.dateTime === p.dateTime) return r;
   }
   return undefined;
+}
+
+/** What a terminal learns about a pending transaction when the card comes back. */
+export type PendingFate =
+  /** The card never committed it: redo it (or drop it). */
+  | { committed: false }
+  /** The card committed it; `tac` is its proof, absent when a later transaction replaced it. */
+  | { committed: true; tac: Uint8Array | undefined };
+
+/**
+ * Decides a pending transaction's fate from the counter a fresh INITIALIZE reported
+ * (`probedCounter`): unchanged → not committed; moved → committed only if the card's 0018 log
+ * holds this very transaction (another terminal may have moved the counter), and then its TAC
+ * from GET TRANSACTION PROVE (9403 → no proof left) [P: one proof per counter].
+ * @throws CardRemovedError / ReaderError / CardCommandError other than 6A83 and 9403.
+ */
+export async function pendingFate(reader: Reader, p: PendingTransaction, probedCounter: number): Promise<PendingFate> {
+  if (probedCounter === p.counter || !(await findInTransactionLog(reader, p))) return { committed: false };
+  try {
+    return { committed: true, tac: (await getTransactionProve(reader, { type: p.type, counter: p.counter })).tac };
+  } catch (e) {
+    if (e instanceof KeyOrRecordNotFoundError) return { committed: true, tac: undefined };
+    throw e;
+  }
+}
+
+/** The journal record of a completed transaction (`recovered`: its TAC came from 805A). */
+export function journalRecordOf(p: PendingTransaction, tac: Uint8Array, recovered: boolean): JournalRecord {
+  return {
+    serial: p.serial,
+    counter: p.counter,
+    amountFen: p.amountFen,
+    type: p.type,
+    terminalId: p.terminalId,
+    ...(p.terminalSeq !== undefined ? { terminalSeq: p.terminalSeq } : {}),
+    dateTime: p.dateTime,
+    tac: bytesToHex(tac),
+    alg: p.alg,
+    ...(recovered ? { recovered: true } : {}),
+  };
 }

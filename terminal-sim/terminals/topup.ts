@@ -20,16 +20,14 @@ import type { LoadHost } from '../issuer/issuer-host.js';
 import {
   CardCommandError,
   ConditionsNotSatisfiedError,
-  KeyOrRecordNotFoundError,
 } from '../reader/command-errors.js';
 import { CardRemovedError } from '../reader/errors.js';
 import type { Reader } from '../reader/reader-api.js';
 import { bcdDateTime, dateTimeDigits } from '../transit/datetime.js';
 import { creditForLoad, initializeForLoad } from '../transit/purse-load.js';
-import { getTransactionProve } from '../transit/purse-query.js';
 import { readIssuerInfo } from '../transit/read-commands.js';
 import { selectTransitOrRefusal } from './select-card.js';
-import { findInTransactionLog, type PendingLoad } from './pending.js';
+import { journalRecordOf, pendingFate, type PendingLoad } from './pending.js';
 
 export interface TopUpRules {
   /** A card's first load is at least this [S]; default 2000 fen (20 yuan). */
@@ -232,24 +230,15 @@ export class TopUpTerminal {
   private async settle(p: PendingLoad): Promise<TopUpOutcome> {
     const card = this.opts.reader;
     const probe = await initializeForLoad(card, { keyIndex: this.keyIndex, amountFen: 0, terminalId: this.terminalId });
-    const logged = probe.onlineCounter !== p.counter ? await findInTransactionLog(card, p) : undefined;
-    if (!logged) {
-      // The card never loaded: load the pending order now.
-      this.pendings.delete(p.serial);
-      return this.transact(p.serial, p.amountFen, true);
-    }
-    let proof;
-    try {
-      proof = await getTransactionProve(card, { type: p.type, counter: p.counter });
-    } catch (e) {
-      if (!(e instanceof KeyOrRecordNotFoundError)) throw e;
-    }
+    const fate = await pendingFate(card, p, probe.onlineCounter);
     this.pendings.delete(p.serial);
-    if (!proof) {
+    // The card never loaded: load the pending order now.
+    if (!fate.committed) return this.transact(p.serial, p.amountFen, true);
+    if (!fate.tac) {
       this.unprovenList.push(p);
       return { kind: 'unproven', serial: p.serial, pending: p, detail: 'the card committed the load but a later transaction replaced its proof' };
     }
-    return this.complete(p, proof.tac, { settled: true, proofRecovered: true }, probe.balanceFen);
+    return this.complete(p, fate.tac, { settled: true, proofRecovered: true }, probe.balanceFen);
   }
 
   /**
@@ -258,17 +247,7 @@ export class TopUpTerminal {
    */
   private async complete(p: PendingLoad, tac: Uint8Array, how: { settled: boolean; proofRecovered: boolean }, balanceFen: number): Promise<TopUpOutcome> {
     this.pendings.delete(p.serial);
-    const record: JournalRecord = {
-      serial: p.serial,
-      counter: p.counter,
-      amountFen: p.amountFen,
-      type: p.type,
-      terminalId: p.terminalId,
-      dateTime: p.dateTime,
-      tac: bytesToHex(tac),
-      alg: p.alg,
-      ...(how.proofRecovered ? { recovered: true } : {}),
-    };
+    const record = journalRecordOf(p, tac, how.proofRecovered);
     this.opts.journal.append(record);
     const tacVerified = await this.opts.host.verifyTac(record);
     return { kind: 'loaded', serial: p.serial, amountFen: p.amountFen, balanceFen, journal: record, recovered: how.proofRecovered, settledPending: how.settled, tacVerified };
