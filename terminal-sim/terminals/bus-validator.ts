@@ -56,6 +56,7 @@ import { encodeTravelRecord, TRAVEL_SUBTYPE, TRAVEL_TYPE } from '../transit/trav
 import { beijingBusFare, type BusFareFunction } from './beijing-fare.js';
 import { checkFare, FareError, type FareResult } from './fare.js';
 import { journalRecordOf, pendingFate, type PendingTransaction } from './pending.js';
+import { onPsam, psamMac1, PsamCommandError } from './psam-step.js';
 
 const SFI_1A = 0x1a;
 const SFI_1E = 0x1e;
@@ -153,13 +154,6 @@ class Refusal extends Error {
     readonly error?: CardCommandError,
   ) {
     super(detail);
-  }
-}
-
-/** A PSAM command error: a terminal fault, rethrown rather than blamed on the card. */
-class PsamFault extends Error {
-  constructor(override readonly cause: CardCommandError) {
-    super(cause.message);
   }
 }
 
@@ -262,7 +256,7 @@ export class BusValidator {
       if (e instanceof CardRemovedError && e.reader === card.name) {
         return { kind: 'interrupted', serial, pending: serial !== undefined && this.pendings.has(serial), detail: e.message };
       }
-      if (e instanceof PsamFault) throw e.cause;
+      if (e instanceof PsamCommandError) throw e.cause;
       if (e instanceof CardCommandError) return { kind: 'refused', reason: 'card-error', serial, detail: e.message, error: e };
       throw e;
     } finally {
@@ -297,11 +291,7 @@ export class BusValidator {
 
     let terminalId = this.psam.openTerminalId;
     if (!terminalId) {
-      try {
-        terminalId = await this.psam.open();
-      } catch (e) {
-        throw e instanceof CardCommandError ? new PsamFault(e) : e;
-      }
+      terminalId = await onPsam(() => this.psam.open());
     }
     const terminalIdHex = this.psam.terminalIdHex ?? bytesToHex(terminalId);
     const deviceId = (this.opts.deviceId ?? terminalIdHex).toLowerCase();
@@ -420,23 +410,7 @@ export class BusValidator {
       city: this.city,
       acquirer: this.acquirerId,
     });
-    let sam;
-    try {
-      sam = await this.psam.initForPurchase({
-        random: init.random,
-        offlineCounter: init.offlineCounter,
-        amountFen,
-        type,
-        date,
-        time,
-        keyVersion: init.keyVersion,
-        algId: init.algId,
-        appSerial: hexToBytes(serial),
-        issuerId: hexToBytes(sel.issuer.issuerId),
-      });
-    } catch (e) {
-      throw e instanceof CardCommandError ? new PsamFault(e) : e;
-    }
+    const sam = await psamMac1(this.psam, init, { amountFen, type, date, time, serial, issuerId: sel.issuer.issuerId });
     await updateCappDataCache(card, { recordId: TRANSIT_RECORD_ID.BUS, sfi: SFI_1A, record: encodeTransitRecord(next) });
     await updateCappDataCache(card, { recordId: 0x00, sfi: SFI_1E, record: travel });
     const pending: BusPending = {

@@ -44,6 +44,7 @@ import { selectTransitOrRefusal } from './select-card.js';
 import { encodeTravelRecord, TRAVEL_SUBTYPE, TRAVEL_TYPE } from '../transit/travel-record.js';
 import { checkFare, FareError, flatFare, type FareFunction, type FareInput } from './fare.js';
 import { journalRecordOf, pendingFate, type PendingPurchase } from './pending.js';
+import { onPsam, psamMac1, PsamCommandError } from './psam-step.js';
 
 const SFI_1A = 0x1a;
 const SFI_1E = 0x1e;
@@ -262,9 +263,7 @@ export class Gate {
   }
 
   private get psamTerminalId(): Promise<Uint8Array> {
-    return this.psam.open().catch((e) => {
-      throw e instanceof CardCommandError ? new PsamCommandError(e) : e;
-    });
+    return onPsam(() => this.psam.open());
   }
 
   private async transact(sel: TransitSelection): Promise<GateOutcome> {
@@ -388,23 +387,7 @@ export class Gate {
         acquirer: this.acquirerId,
       });
 
-      let sam;
-      try {
-        sam = await this.psam.initForPurchase({
-          random: init.random,
-          offlineCounter: init.offlineCounter,
-          amountFen,
-          type,
-          date,
-          time,
-          keyVersion: init.keyVersion,
-          algId: init.algId,
-          appSerial: hexToBytes(serial),
-          issuerId: hexToBytes(sel.issuer.issuerId),
-        });
-      } catch (e) {
-        throw e instanceof CardCommandError ? new PsamCommandError(e) : e;
-      }
+      const sam = await psamMac1(this.psam, init, { amountFen, type, date, time, serial, issuerId: sel.issuer.issuerId });
 
       await sendCappDataCache(card, cache1A);
       await updateCappDataCache(card, { recordId: 0x00, sfi: SFI_1E, record: travelRecord });
@@ -502,12 +485,5 @@ export class Gate {
     if (p.direction === 'entry') return { kind: 'entered', ...base };
     const f = p.fare!;
     return { kind: 'exited', ...base, fareFen: f.fareFen, baseFareFen: f.baseFareFen, overtime: f.overtime, durationMinutes: f.durationMinutes };
-  }
-}
-
-/** A PSAM command error: a terminal fault, rethrown to the caller rather than blamed on the card. */
-class PsamCommandError extends Error {
-  constructor(override readonly cause: CardCommandError) {
-    super(cause.message);
   }
 }
