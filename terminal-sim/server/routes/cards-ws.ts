@@ -11,6 +11,7 @@
  * before the reply. Auth (the bearer token) is the app's onRequest hook: it runs before the upgrade.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { WebSocket } from '@fastify/websocket';
 import type { CardService } from '../card-service.js';
 import { ApiError, internalErrorBody } from '../errors.js';
 import type { ErrorBody } from '../errors.js';
@@ -21,13 +22,8 @@ export interface CardWsRoutesOptions {
   cards: CardService;
 }
 
-/** What this route uses of a `ws` socket (the package ships no types; @types/ws is not a dependency). */
+/** A `ws` message payload (ws's RawData, spelled out so this file needs no @types/ws). */
 type RawData = Buffer | ArrayBuffer | Buffer[];
-interface ApduSocket {
-  send(data: string | Buffer, opts?: { binary: boolean }): void;
-  close(code: number, reason: string): void;
-  on(event: 'message', listener: (data: RawData, isBinary: boolean) => void): void;
-}
 
 /** Close code for an unknown card (4000–4999 are the application's; 4404 mirrors HTTP 404). */
 export const WS_CLOSE_UNKNOWN_CARD = 4404;
@@ -64,7 +60,7 @@ export const cardWsRoutes: FastifyPluginAsyncTypebox<CardWsRoutesOptions> = asyn
     handler: async () => {
       throw new ApiError('BAD_REQUEST', { detail: 'GET /v1/cards/:id/apdu is a WebSocket endpoint: send "Connection: Upgrade" and "Upgrade: websocket"' });
     },
-    wsHandler: (socket: ApduSocket, req) => {
+    wsHandler: (socket: WebSocket, req) => {
       const { id } = req.params;
       const closeUnknown = (err: ApiError) => socket.close(WS_CLOSE_UNKNOWN_CARD, closeReason(err.message));
       const sendError = (body: ErrorBody) => socket.send(JSON.stringify(body));
@@ -78,7 +74,7 @@ export const cardWsRoutes: FastifyPluginAsyncTypebox<CardWsRoutesOptions> = asyn
       }
 
       // Messages arrive in order and transmit is synchronous, so the replies keep the order too.
-      socket.on('message', (data, isBinary) => {
+      socket.on('message', (data: RawData, isBinary: boolean) => {
         try {
           const { response, sw } = cards.transmit(id, commandOf(data, isBinary));
           if (isBinary) socket.send(Buffer.from(response + sw, 'hex'), { binary: true });
