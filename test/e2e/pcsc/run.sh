@@ -1,48 +1,101 @@
 #!/bin/bash
-# End-to-end: a real PC/SC client reaches the project's simulated card.
-#   opensc-tool -> libpcsclite -> pcscd -> vsmartcard vpcd driver -> TCP 35963 -> VpcdSlot -> Card
-# See README.md here. Needs root, and pcscd + vsmartcard-vpcd + opensc installed
-# (INSTALL=1 installs them with ../../../../shared/reference/pcsc/setup.sh install, or set SETUP_SH).
-# Exit 0 = PASS, 1 = FAIL, 77 = skipped (tools missing).
+# End-to-end: real PC/SC clients reach the project's simulated card.
+#   opensc-tool / pyscard -> libpcsclite -> pcscd -> vsmartcard vpcd driver -> TCP 35963 -> card
+# See README.md here. Needs root, and pcscd + vsmartcard-vpcd + opensc + python3-pyscard +
+# python3-pycryptodome installed (INSTALL=1 installs them with apt-get).
+#   CARD=serve (default when dist/ has `serve --vpcd`): `ssc3 serve --memory --demo --vpcd`
+#   CARD=vicc: test/e2e/pcsc/vicc-main.ts, compiled with tsc into the work folder
+# Exit 0 = PASS, 1 = FAIL, 77 = skipped (tools missing or not root).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../../.." && pwd)"
 WORK="${PCSC_E2E_WORKDIR:-$(mktemp -d /tmp/ssc3-pcsc-e2e.XXXXXX)}"
 READER='Virtual PCD 00 00'
+PY=/usr/bin/python3   # Debian's python: pyscard and pycryptodome are installed for it only
+HTTP_PORT=7777        # inside pcscd's private network namespace: nothing else listens there
+PKGS="pcscd vsmartcard-vpcd opensc pcsc-tools python3-pyscard python3-pycryptodome iproute2 util-linux curl"
 LOGS="$WORK/logs"; BUILD="$WORK/build"
 mkdir -p "$LOGS"
 log() { echo "[e2e] $*" >&2; }
+T0=$(date +%s.%N)
+elapsed() { awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
 
 if [ "${INSTALL:-0}" = 1 ]; then
-  "${SETUP_SH:-$ROOT/../shared/reference/pcsc/setup.sh}" install
+  missing=""
+  for p in $PKGS; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+  done
+  if [ -n "$missing" ]; then
+    log "installing:$missing"
+    # --no-install-recommends: only what is needed. In a container pcscd's postinst cannot start
+    # the systemd unit ("policy-rc.d denied"), which is what we want: this script starts its own.
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing; } \
+      > "$LOGS/apt.log" 2>&1 || { log "FAIL: apt-get install$missing"; tail -20 "$LOGS/apt.log" >&2; exit 1; }
+  fi
 fi
-for t in pcscd opensc-tool unshare nsenter ip; do
+[ "$(id -u)" = 0 ] || { log "SKIP: needs root (unshare -n, ip route)"; exit 77; }
+for t in pcscd opensc-tool unshare nsenter ip ss node; do
   command -v "$t" >/dev/null || { log "SKIP: $t not found (INSTALL=1 installs the packages)"; exit 77; }
 done
 VPCD_SO=/usr/lib/pcsc/drivers/serial/libifdvpcd.so
 [ -e "$VPCD_SO" ] || { log "SKIP: $VPCD_SO not found (package vsmartcard-vpcd)"; exit 77; }
-[ "$(id -u)" = 0 ] || { log "SKIP: needs root (unshare -n, ip route)"; exit 77; }
-if [ -S /run/pcscd/pcscd.comm ] && pgrep -x pcscd >/dev/null; then
-  log "FAIL: a pcscd is already running; stop it first (this script starts its own)"; exit 1
+[ -x "$PY" ] && "$PY" -c 'import smartcard, Cryptodome' 2>/dev/null \
+  || { log "SKIP: $PY with smartcard and Cryptodome not found (python3-pyscard, python3-pycryptodome)"; exit 77; }
+unshare -n true 2>/dev/null || { log "FAIL: unshare -n is not permitted here (a container without CAP_SYS_ADMIN?)"; exit 1; }
+# Another pcscd owns /run/pcscd/pcscd.comm: a running one, or systemd's socket unit that starts
+# one on the first client. Ours would fight over the socket: refuse, and say how to stop it.
+if pgrep -x -r R,S,D pcscd >/dev/null; then
+  log "FAIL: a pcscd is already running (pid $(pgrep -x -r R,S,D pcscd | tr '\n' ' ')); stop it first: this script starts its own"; exit 1
+fi
+if [ -d /run/systemd/system ] && systemctl is-active --quiet pcscd.socket 2>/dev/null; then
+  log "FAIL: systemd's pcscd.socket is active; run: systemctl stop pcscd.socket pcscd.service"; exit 1
 fi
 
-# 1. Compile the vicc (and what it imports) outside the repo; bare imports resolve through a symlink.
-log "compiling the vicc into $BUILD"
-( cd "$ROOT" && npx tsc --outDir "$BUILD" --rootDir . --module NodeNext --moduleResolution NodeNext \
-    --target ES2022 --types node --skipLibCheck --strict test/e2e/pcsc/vicc-main.ts )
-echo '{"type":"module"}' > "$BUILD/package.json"
-ln -sfn "$ROOT/node_modules" "$BUILD/node_modules"
+CLI="$ROOT/dist/terminal-sim/cli/main.js"
+if [ -z "${CARD:-}" ]; then
+  if [ -f "$CLI" ] && node "$CLI" serve --help 2>/dev/null | grep -q -- '--vpcd'; then CARD=serve; else CARD=vicc; fi
+fi
+case "$CARD" in
+  serve)
+    [ -f "$CLI" ] || { log "FAIL: $CLI not built (npm run build)"; exit 1; }
+    command -v curl >/dev/null || { log "SKIP: curl not found"; exit 77; }
+    ENGINE="$ROOT/dist/engine/index.js" ;;
+  vicc)
+    # Compile the vicc (and what it imports) outside the repo; bare imports resolve through a symlink.
+    log "compiling the vicc into $BUILD"
+    ( cd "$ROOT" && npx tsc --outDir "$BUILD" --rootDir . --module NodeNext --moduleResolution NodeNext \
+        --target ES2022 --types node --skipLibCheck --strict test/e2e/pcsc/vicc-main.ts )
+    echo '{"type":"module"}' > "$BUILD/package.json"
+    ln -sfn "$ROOT/node_modules" "$BUILD/node_modules"
+    ENGINE="$BUILD/engine/index.js" ;;
+  *) log "FAIL: CARD=$CARD (serve or vicc)"; exit 1 ;;
+esac
+log "card process: $CARD"
 
-PCSCD=""; VICC=""
+# The PSAM keys for gate_flow.py, from the engine the card runs (its demo issuer keys, which
+# DOMAIN.md §3 publishes; test only). Not logged.
+KEYS="$WORK/demo-keys.json"
+( umask 077; node --input-type=module -e "
+  const { purseCrypto: pc } = await import(process.argv[1]);
+  const h = (b) => Buffer.from(b).toString('hex');
+  console.log(JSON.stringify({ purchase: h(pc.DEMO_ISSUER_KEYS.purchase), tac: h(pc.DEMO_ISSUER_KEYS.tac) }));
+" "$ENGINE" > "$KEYS" )
+
+PCSCD=""; CARDPID=""
 cleanup() {
-  # by PID only: the vicc first (card removed), then pcscd (it removes /run/pcscd/* on SIGTERM)
-  [ -n "$VICC" ] && kill "$VICC" 2>/dev/null && wait "$VICC" 2>/dev/null || true
+  local rc=$?
+  # by PID only: the card first (card removed), then pcscd (it removes /run/pcscd/* on SIGTERM)
+  [ -n "$CARDPID" ] && kill "$CARDPID" 2>/dev/null && wait "$CARDPID" 2>/dev/null || true
   [ -n "$PCSCD" ] && kill "$PCSCD" 2>/dev/null && wait "$PCSCD" 2>/dev/null || true
+  rm -f "$KEYS"
+  [ "$rc" = 0 ] && rm -rf "$BUILD"   # keep the logs; the compiled vicc only when something failed
+  return 0
 }
 trap cleanup EXIT
+trap 'exit 143' TERM INT   # so that a kill runs the EXIT trap too
 
-# 2. pcscd in a private network namespace with delayed ACKs off on lo (README pitfall 1: else
-#    44 ms per vpcd message); unshare and bash exec, so $! is pcscd's own PID.
+# 1. pcscd in a private network namespace with delayed ACKs off on lo (shared/reference/pcsc
+#    pitfall 1: else 44 ms per vpcd message); unshare and bash exec, so $! is pcscd's own PID.
 unshare -n bash -c 'ip link set lo up &&
   ip route change local 127.0.0.1 dev lo table local proto kernel scope host src 127.0.0.1 quickack 1 &&
   exec pcscd -f ${PCSCD_ARGS:-}' > "$LOGS/pcscd.log" 2>&1 &
@@ -55,29 +108,61 @@ for _ in $(seq 100); do
 done
 nsenter -t "$PCSCD" -n ss -ltn | grep -q ':35963 ' || { log "FAIL: vpcd not listening on 35963"; exit 1; }
 
-# 3. The vicc, inside pcscd's namespace (nsenter execs: $! is node's PID).
-nsenter -t "$PCSCD" -n node "$BUILD/test/e2e/pcsc/vicc-main.js" --slot 0 ${VICC_ARGS:-} > "$LOGS/vicc.log" 2>&1 &
-VICC=$!
-log "vicc pid $VICC"
+# 2. The card process, inside pcscd's namespace (nsenter execs: $! is node's PID). The vicc gets
+#    the first demo card of `ssc3 serve --demo`: beijing-standard, 3des, seed 100, 5000 fen.
+if [ "$CARD" = serve ]; then
+  nsenter -t "$PCSCD" -n node "$CLI" serve --memory --demo --port "$HTTP_PORT" --vpcd 127.0.0.1:35963 > "$LOGS/card.log" 2>&1 &
+else
+  nsenter -t "$PCSCD" -n node "$BUILD/test/e2e/pcsc/vicc-main.js" --slot 0 --seed 100 --balance 5000 ${VICC_ARGS:-} > "$LOGS/card.log" 2>&1 &
+fi
+CARDPID=$!
+log "card pid $CARDPID"
 
-# 4. Wait until pcscd reports the card (it polls every ~400 ms; README pitfall 10).
+# 3. Wait until pcscd reports the card (it polls every ~400 ms; pitfall 10).
 ATR=""
-for _ in $(seq 50); do
+for _ in $(seq 75); do
   if ATR="$(timeout 5 opensc-tool -r "$READER" -a 2>/dev/null)"; then break; fi
-  ATR=""; sleep 0.2
+  ATR=""; kill -0 "$CARDPID" 2>/dev/null || break; sleep 0.2
 done
-[ -n "$ATR" ] || { log "FAIL: no card in '$READER'"; cat "$LOGS/vicc.log" >&2; exit 1; }
+[ -n "$ATR" ] || { log "FAIL: no card in '$READER'"; cat "$LOGS/card.log" >&2; exit 1; }
 log "ATR $ATR"
 
-# 5. SELECT the transit application, READ BINARY EF15 by SFI. -c default: no OpenSC card-driver
-#    probing (README pitfall 5).
+# 4. opensc-tool: SELECT the transit application, READ BINARY EF15 by SFI. -c default: no
+#    OpenSC card-driver probing (pitfall 5).
 OUT="$(timeout 10 opensc-tool -r "$READER" -c default \
   -s 00A4040008A000000632010105 -s 00B0950000 2>&1)" || { log "FAIL: opensc-tool exited $?"; echo "$OUT" >&2; exit 1; }
-echo "$OUT" | tee "$LOGS/opensc.txt"
+echo "$OUT" > "$LOGS/opensc.txt"
 OKS="$(grep -c 'Received (SW1=0x90, SW2=0x00)' "$LOGS/opensc.txt" || true)"
-if [ "$OKS" -ge 2 ]; then
-  log "PASS: SELECT and READ BINARY answered 9000 through pcscd ($LOGS)"
-  exit 0
+[ "$OKS" -ge 2 ] || { log "FAIL: opensc-tool: expected two 90 00 status words"; cat "$LOGS/opensc.txt" "$LOGS/card.log" >&2; exit 1; }
+log "opensc-tool: SELECT and READ BINARY 0015 answered 9000"
+
+# 5. In serve mode: the card in slot 0 and its balance over HTTP before the ride.
+card_json() {  # card_json PATH EXPR: GET http://127.0.0.1:$HTTP_PORT/PATH, evaluate EXPR on it (j)
+  nsenter -t "$PCSCD" -n curl -sf "http://127.0.0.1:$HTTP_PORT/$1" | node -e '
+    let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+      const j = JSON.parse(s); const v = eval(process.argv[1]); if (v === undefined) process.exit(1); console.log(v); });' "$2"
+}
+if [ "$CARD" = serve ]; then
+  CARD_ID="$(card_json v1/cards '(j.cards ?? j).find((c) => c.profile === "beijing-standard" && c.algorithm === "3des")?.id')" \
+    || { log "FAIL: GET /v1/cards: no beijing-standard 3des card"; exit 1; }
+  BEFORE="$(card_json "v1/cards/$CARD_ID" 'j.balanceFen')" || { log "FAIL: GET /v1/cards/$CARD_ID"; exit 1; }
+  log "card $CARD_ID: $BEFORE fen before the ride (HTTP)"
 fi
-log "FAIL: expected two 90 00 status words"; cat "$LOGS/vicc.log" >&2
-exit 1
+
+# 6. pyscard: a full gate entry and exit, the PSAM computed by the script.
+RESULT="$WORK/gate-result.json"
+timeout 60 "$PY" "$HERE/gate_flow.py" --reader "$READER" --keys "$KEYS" --result "$RESULT" ${GATE_ARGS:-} 2> "$LOGS/gate_flow.err" \
+  | tee "$LOGS/gate_flow.txt" >&2 || { log "FAIL: gate_flow.py"; cat "$LOGS/gate_flow.err" >&2; tail -20 "$LOGS/card.log" >&2; exit 1; }
+[ -s "$RESULT" ] || { log "FAIL: gate_flow.py wrote no result"; cat "$LOGS/gate_flow.err" >&2; exit 1; }
+
+# 7. In serve mode: the server persisted every APDU, so HTTP shows the balance after the exit.
+if [ "$CARD" = serve ]; then
+  AFTER="$(card_json "v1/cards/$CARD_ID" 'j.balanceFen')" || { log "FAIL: GET /v1/cards/$CARD_ID"; exit 1; }
+  WANT_BEFORE="$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).balanceBeforeFen' "$RESULT")"
+  WANT_AFTER="$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).balanceAfterFen' "$RESULT")"
+  [ "$BEFORE" = "$WANT_BEFORE" ] && [ "$AFTER" = "$WANT_AFTER" ] \
+    || { log "FAIL: HTTP balance $BEFORE -> $AFTER fen, PC/SC saw $WANT_BEFORE -> $WANT_AFTER"; exit 1; }
+  log "HTTP GET /v1/cards/$CARD_ID: $BEFORE -> $AFTER fen, as seen over PC/SC"
+fi
+
+log "PASS ($CARD, $(elapsed) s; logs in $LOGS)"

@@ -2,7 +2,10 @@
  * The e2e vicc: issues a demo card (engine issueCard) and puts it in a vpcd slot, so pcscd's
  * `Virtual PCD 00 0<slot>` reader sees it. Run by ./run.sh inside pcscd's network namespace.
  *
- *   node vicc-main.js [--slot 0] [--port N] [--seed 1] [--trace]
+ *   node vicc-main.js [--slot 0] [--port N] [--seed 1] [--balance FEN] [--trace]
+ *
+ * --balance issues the card with that balance (an issuer pre-load, as `ssc3 serve --demo` does):
+ * a purse issued at 0 fen would need a top-up before gate_flow.py can charge a fare.
  *
  * Logs connection/power events and APDU counts to stderr; APDU bytes only with --trace.
  * SIGTERM/SIGINT: stop the slot (socket closed = card removed) and exit 0.
@@ -19,9 +22,10 @@ function arg(name: string): string | undefined {
 const slotNo = Number(arg('--slot') ?? 0);
 const port = arg('--port') === undefined ? undefined : Number(arg('--port'));
 const seed = Number(arg('--seed') ?? 1);
+const balanceFen = Number(arg('--balance') ?? 0);
 const log = (...a: unknown[]) => console.error('[vicc]', ...a);
 
-const card = issueCard({ seed });
+const card = issueCard({ seed, balanceFen });
 const slot = new VpcdSlot({
   slot: slotNo,
   ...(port === undefined ? {} : { port }),
