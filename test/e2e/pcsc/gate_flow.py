@@ -327,7 +327,7 @@ def compound_purchase(card, keys, app, amount_fen, seq, build):
     check(card.ok("READ RECORD 1E #1", bytes.fromhex("00b201f430"), 48) == rec_1e, "1E #1 is not the log sent")
     tx = card.ok("READ RECORD 0018 #1", bytes.fromhex("00b201c417"), 23)
     check(tx == counter + bytes(3) + amount + bytes([TX_CAPP_PURCHASE]) + TERMINAL_ID + date + tme, f"0018 #1: {tx.hex()}")
-    return {"balanceBefore": balance_before, "balanceAfter": balance_after, "counter": counter, "tac": tac, "mac2": mac2}
+    return {"serial": app["serial"], "balanceBefore": balance_before, "balanceAfter": balance_after, "counter": counter, "tac": tac, "mac2": mac2}
 
 
 def entry(card, keys, seq):
@@ -368,7 +368,7 @@ def main():
     ap.add_argument("--reader", default="Virtual PCD 00 00")
     ap.add_argument("--fare", type=int, default=500, help="exit fare in fen (default 500)")
     ap.add_argument("--keys", help='JSON {"purchase": hex, "tac": hex}; default the DOMAIN.md demo keys')
-    ap.add_argument("--result", help="write the balances as JSON here")
+    ap.add_argument("--result", help="write serial, balances and offline counter as JSON here")
     ap.add_argument("--wait", type=float, default=10, help="seconds to wait for the card")
     ap.add_argument("--trace", action="store_true", help="print APDUs to stderr (no keys)")
     a = ap.parse_args()
@@ -401,7 +401,8 @@ def main():
     took = time.monotonic() - t0
     if a.result:
         with open(a.result, "w") as f:
-            json.dump({"balanceBeforeFen": e["balanceBefore"], "balanceAfterFen": x["balanceAfter"], "fareFen": a.fare}, f)
+            json.dump({"serial": x["serial"].hex(), "balanceBeforeFen": e["balanceBefore"], "balanceAfterFen": x["balanceAfter"],
+                       "fareFen": a.fare, "offlineCounterAfter": int.from_bytes(x["counter"], "big") + 1}, f)
     print(f"PASS gate_flow: entry 0 fen + exit {a.fare} fen through PC/SC '{a.reader}' (3DES): balance "
           f"{e['balanceBefore']} -> {x['balanceAfter']} fen, MAC2 and TAC verified twice, 1A/1E/0018/prove read back, "
           f"{card.count} APDUs in {took:.2f} s")

@@ -9,16 +9,36 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../../.." && pwd)"
-WORK="${PCSC_E2E_WORKDIR:-$(mktemp -d /tmp/ssc3-pcsc-e2e.XXXXXX)}"
+WORK="${PCSC_E2E_WORKDIR:-}"
+OWN_WORK=0   # a work folder made here is deleted after a PASS; kept (logs) after a failure
+[ -n "$WORK" ] || { WORK="$(mktemp -d /tmp/ssc3-pcsc-e2e.XXXXXX)"; OWN_WORK=1; }
 READER='Virtual PCD 00 00'
 PY=/usr/bin/python3   # Debian's python: pyscard and pycryptodome are installed for it only
 HTTP_PORT=7777        # inside pcscd's private network namespace: nothing else listens there
-PKGS="pcscd vsmartcard-vpcd opensc pcsc-tools python3-pyscard python3-pycryptodome iproute2 util-linux curl"
+PKGS="pcscd vsmartcard-vpcd opensc pcsc-tools python3-pyscard python3-pycryptodome iproute2 util-linux procps curl"
 LOGS="$WORK/logs"; BUILD="$WORK/build"
 mkdir -p "$LOGS"
 log() { echo "[e2e] $*" >&2; }
 T0=$(date +%s.%N)
 elapsed() { awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
+KEYS="$WORK/demo-keys.json"
+PCSCD=""; CARDPID=""
+cleanup() {
+  local rc=$?
+  # by PID only: the card first (card removed), then pcscd (it removes /run/pcscd/* on SIGTERM)
+  [ -n "$CARDPID" ] && kill "$CARDPID" 2>/dev/null && wait "$CARDPID" 2>/dev/null || true
+  [ -n "$PCSCD" ] && kill "$PCSCD" 2>/dev/null && wait "$PCSCD" 2>/dev/null || true
+  rm -f "$KEYS"
+  if [ "$rc" = 0 ] || [ "$rc" = 77 ]; then
+    rm -rf "$BUILD"
+    [ "$OWN_WORK" = 1 ] && rm -rf "$WORK"
+  else
+    log "logs in $LOGS"
+  fi
+  return 0
+}
+trap cleanup EXIT
+trap 'exit 143' TERM INT   # so that a kill runs the EXIT trap too
 
 if [ "${INSTALL:-0}" = 1 ]; then
   missing=""
@@ -74,25 +94,12 @@ log "card process: $CARD"
 
 # The PSAM keys for gate_flow.py, from the engine the card runs (its demo issuer keys, which
 # DOMAIN.md §3 publishes; test only). Not logged.
-KEYS="$WORK/demo-keys.json"
 ( umask 077; node --input-type=module -e "
   const { purseCrypto: pc } = await import(process.argv[1]);
   const h = (b) => Buffer.from(b).toString('hex');
   console.log(JSON.stringify({ purchase: h(pc.DEMO_ISSUER_KEYS.purchase), tac: h(pc.DEMO_ISSUER_KEYS.tac) }));
 " "$ENGINE" > "$KEYS" )
 
-PCSCD=""; CARDPID=""
-cleanup() {
-  local rc=$?
-  # by PID only: the card first (card removed), then pcscd (it removes /run/pcscd/* on SIGTERM)
-  [ -n "$CARDPID" ] && kill "$CARDPID" 2>/dev/null && wait "$CARDPID" 2>/dev/null || true
-  [ -n "$PCSCD" ] && kill "$PCSCD" 2>/dev/null && wait "$PCSCD" 2>/dev/null || true
-  rm -f "$KEYS"
-  [ "$rc" = 0 ] && rm -rf "$BUILD"   # keep the logs; the compiled vicc only when something failed
-  return 0
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT   # so that a kill runs the EXIT trap too
 
 # 1. pcscd in a private network namespace with delayed ACKs off on lo (shared/reference/pcsc
 #    pitfall 1: else 44 ms per vpcd message); unshare and bash exec, so $! is pcscd's own PID.
@@ -143,7 +150,7 @@ card_json() {  # card_json PATH EXPR: GET http://127.0.0.1:$HTTP_PORT/PATH, eval
       const j = JSON.parse(s); const v = eval(process.argv[1]); if (v === undefined) process.exit(1); console.log(v); });' "$2"
 }
 if [ "$CARD" = serve ]; then
-  CARD_ID="$(card_json v1/cards '(j.cards ?? j).find((c) => c.profile === "beijing-standard" && c.algorithm === "3des")?.id')" \
+  CARD_ID="$(card_json v1/cards 'j.cards.find((c) => c.profile === "beijing-standard" && c.algorithm === "3des")?.id')" \
     || { log "FAIL: GET /v1/cards: no beijing-standard 3des card"; exit 1; }
   BEFORE="$(card_json "v1/cards/$CARD_ID" 'j.balanceFen')" || { log "FAIL: GET /v1/cards/$CARD_ID"; exit 1; }
   log "card $CARD_ID: $BEFORE fen before the ride (HTTP)"
@@ -155,14 +162,15 @@ timeout 60 "$PY" "$HERE/gate_flow.py" --reader "$READER" --keys "$KEYS" --result
   | tee "$LOGS/gate_flow.txt" >&2 || { log "FAIL: gate_flow.py"; cat "$LOGS/gate_flow.err" >&2; tail -20 "$LOGS/card.log" >&2; exit 1; }
 [ -s "$RESULT" ] || { log "FAIL: gate_flow.py wrote no result"; cat "$LOGS/gate_flow.err" >&2; exit 1; }
 
-# 7. In serve mode: the server persisted every APDU, so HTTP shows the balance after the exit.
+# 7. In serve mode: the server persisted every APDU, so HTTP shows the card after the exit: the
+#    same serial, the balance after the fare and the offline counter after two purchases.
 if [ "$CARD" = serve ]; then
-  AFTER="$(card_json "v1/cards/$CARD_ID" 'j.balanceFen')" || { log "FAIL: GET /v1/cards/$CARD_ID"; exit 1; }
+  GOT="$(card_json "v1/cards/$CARD_ID" '[j.serial, j.balanceFen, j.counters.offline].join(" ")')" || { log "FAIL: GET /v1/cards/$CARD_ID"; exit 1; }
+  WANT="$(node -p 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); [r.serial, r.balanceAfterFen, r.offlineCounterAfter].join(" ")' "$RESULT")"
   WANT_BEFORE="$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).balanceBeforeFen' "$RESULT")"
-  WANT_AFTER="$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).balanceAfterFen' "$RESULT")"
-  [ "$BEFORE" = "$WANT_BEFORE" ] && [ "$AFTER" = "$WANT_AFTER" ] \
-    || { log "FAIL: HTTP balance $BEFORE -> $AFTER fen, PC/SC saw $WANT_BEFORE -> $WANT_AFTER"; exit 1; }
-  log "HTTP GET /v1/cards/$CARD_ID: $BEFORE -> $AFTER fen, as seen over PC/SC"
+  [ "$BEFORE" = "$WANT_BEFORE" ] && [ "$GOT" = "$WANT" ] \
+    || { log "FAIL: HTTP: balance before $BEFORE, now serial/balance/offline counter $GOT; PC/SC saw $WANT_BEFORE, then $WANT"; exit 1; }
+  log "HTTP GET /v1/cards/$CARD_ID: $BEFORE -> ${GOT#* } (balance fen, offline counter), as seen over PC/SC"
 fi
 
-log "PASS ($CARD, $(elapsed) s; logs in $LOGS)"
+log "PASS ($CARD, $(elapsed) s)"
