@@ -1,9 +1,9 @@
-// `npm run bench`: the crypto benchmark, then the transit tap benchmark, each in a process of its
-// own (a clean heap and JIT, --expose-gc), both with the flags given after `--`:
+// `npm run bench`: the crypto, transit tap, fare and server benchmarks, each in a process of its
+// own (a clean heap and JIT, --expose-gc), all with the flags given after `--`:
 //
-//   npm run bench                       both, full runs, results in bench/results
-//   npm run bench -- --quick            both, short runs, nothing written
-//   npm run bench -- --readme           both, and README.md's two sections refreshed
+//   npm run bench                       all, full runs, results in bench/results
+//   npm run bench -- --quick            all, short runs, nothing written
+//   npm run bench -- --readme           all, and README.md's sections refreshed
 //   npm run bench -- --filter sm4       the crypto cases and the purse profile matching sm4
 //
 // With --filter, a benchmark where nothing matches (exit code 2) is skipped rather than failed;
@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const BENCHES = ['crypto', 'transit', 'fare'] as const;
+const BENCHES = ['crypto', 'transit', 'fare', 'server'] as const;
 
 /**
  * Runs every benchmark with `argv`.

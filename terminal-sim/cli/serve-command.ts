@@ -1,11 +1,13 @@
 /**
- * `ssc3 serve [--host 127.0.0.1] [--port 7777] [--data DIR | --memory] [--token T] [--demo]`:
- * the simulator as an HTTP service (issue 5). Binds 127.0.0.1 unless told otherwise; with
- * `--demo` issues demo cards on first start and prints copy-paste examples. Runs until SIGINT /
- * SIGTERM, then closes the server and the store.
+ * `ssc3 serve [--host 127.0.0.1] [--port 7777] [--data DIR | --memory] [--vpcd HOST:PORT]
+ * [--token T] [--demo]`: the simulator as an HTTP service (issue 5). Binds 127.0.0.1 unless told
+ * otherwise; with `--demo` issues demo cards and terminals on first start and prints copy-paste
+ * examples; with `--vpcd` it is also the card side of vsmartcard's vpcd (PC/SC slots 0 and 1,
+ * the demo card in slot 0). Runs until SIGINT / SIGTERM, then closes the server and the store.
  */
 import { Option } from 'commander';
 import { startServer } from '../server/serve.js';
+import type { RunningServer } from '../server/serve.js';
 import { CliError, type RegisterCommand } from './io.js';
 
 interface ServeCliOptions {
@@ -15,6 +17,15 @@ interface ServeCliOptions {
   memory?: boolean;
   token?: string;
   demo?: boolean;
+  vpcd?: string;
+}
+
+/** `HOST:PORT` (IPv6 in brackets) of `--vpcd`. @throws CliError */
+export function parseVpcd(text: string): { host: string; port: number } {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s]+)):(\d{1,5})$/.exec(text);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port < 1 || port > 65534) throw new CliError(`--vpcd expected HOST:PORT (vpcd's first port, usually 127.0.0.1:35963), got ${JSON.stringify(text)}`);
+  return { host: m[1] ?? m[2], port };
 }
 
 export const registerServeCommand: RegisterCommand = (program, ctx) => {
@@ -26,27 +37,33 @@ export const registerServeCommand: RegisterCommand = (program, ctx) => {
     .addOption(new Option('--data <dir>', 'folder of the SQLite card store (default ./ssc3-data)').conflicts('memory'))
     .option('--memory', 'keep cards in memory only (a throwaway run)')
     .option('--token <token>', 'require "Authorization: Bearer <token>" on every route but /healthz')
-    .option('--demo', 'issue demo cards on first start and print examples')
+    .option('--demo', 'issue demo cards and terminals on first start and print examples')
+    .option('--vpcd <host:port>', "be the card side of vsmartcard's vpcd: PC/SC slots 0 and 1 on port and port+1 (usually 127.0.0.1:35963)")
     .action(async (o: ServeCliOptions) => {
       const port = Number(o.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port expected 0..65535, got ${JSON.stringify(o.port)}`);
+      if (!/^\d{1,5}$/.test(o.port) || port > 65535) throw new CliError(`--port expected 0..65535, got ${JSON.stringify(o.port)}`);
+      const vpcd = o.vpcd !== undefined ? parseVpcd(o.vpcd) : undefined;
+      const say = (s: string) => ctx.io.stdout(s + '\n');
       let server;
       try {
-        server = await startServer({ host: o.host, port, ...(o.data !== undefined ? { dataDir: o.data } : {}), memory: o.memory === true, ...(o.token !== undefined ? { token: o.token } : {}), demo: o.demo === true });
+        server = await startServer({
+          host: o.host,
+          port,
+          ...(o.data !== undefined ? { dataDir: o.data } : {}),
+          memory: o.memory === true,
+          ...(o.token !== undefined ? { token: o.token } : {}),
+          demo: o.demo === true,
+          ...(vpcd ? { vpcd } : {}),
+          // Connection changes only (no APDU data); retries while pcscd is down are not news.
+          onReaderEvent: (slot, e) => {
+            if (e.type === 'connected' || e.type === 'disconnected') ctx.io.stderr(`reader slot ${slot}: ${e.type}${e.type === 'disconnected' ? ` (${e.reason})` : ''}\n`);
+          },
+        });
       } catch (e) {
         throw new CliError(`serve: ${(e as Error).message}`, 1);
       }
-      const say = (s: string) => ctx.io.stdout(s + '\n');
       say(`ssc3 simulator listening on ${server.url} (${o.memory ? 'memory store' : `SQLite in ${o.data ?? 'ssc3-data'}`}); OpenAPI at ${server.url}/documentation`);
-      const auth = o.token !== undefined ? ` -H 'Authorization: Bearer ${o.token}'` : '';
-      for (const c of server.demoCards) say(`  demo card ${c.id}  ${c.profile} ${c.algorithm}`);
-      const first = server.demoCards[0]?.id ?? server.store.listCards()[0]?.id;
-      if (first) {
-        say('Try:');
-        say(`  curl -s${auth} ${server.url}/v1/cards`);
-        say(`  curl -s${auth} -H 'content-type: application/json' -d '{"apdu":"00a4040008a000000632010105"}' ${server.url}/v1/cards/${first}/apdu`);
-        say(`  curl -s${auth} -H 'content-type: application/json' -d '{"apdu":"805c000204"}' ${server.url}/v1/cards/${first}/apdu`);
-      }
+      for (const line of startupNotes(server, { auth: o.token !== undefined ? ` -H 'Authorization: Bearer ${o.token}'` : '', vpcd })) say(line);
       await new Promise<void>((resolve) => {
         const stop = () => void server.close().then(resolve, resolve);
         process.once('SIGINT', stop);
@@ -54,3 +71,37 @@ export const registerServeCommand: RegisterCommand = (program, ctx) => {
       });
     });
 };
+
+/** What `serve` prints after it starts: the demo cards and terminals and examples to paste. */
+export function startupNotes(server: RunningServer, o: { auth: string; vpcd: { host: string; port: number } | undefined }): string[] {
+  const out: string[] = [];
+  for (const c of server.demoCards) out.push(`  demo card      ${c.id}  ${c.profile} ${c.algorithm}`);
+  for (const t of server.demoTerminals) out.push(`  demo terminal  ${t.id.padEnd(22)}  ${t.what}`);
+  const cards = server.store.listCards();
+  const first = server.insertedCard ?? server.demoCards[0]?.id ?? cards[0]?.id;
+  if (!first) return out;
+  const json = `-H 'content-type: application/json'`;
+  const u = server.url;
+  out.push('Try:');
+  out.push(`  curl -s${o.auth} ${u}/v1/cards`);
+  const terminals = new Set(server.store.listTerminals().map((t) => t.id));
+  if (!server.insertedCard) {
+    out.push(`  curl -s${o.auth} ${json} -d '{"apdu":"00a4040008a000000632010105"}' ${u}/v1/cards/${first}/apdu`);
+    out.push(`  curl -s${o.auth} ${json} -d '{"apdu":"805c000204"}' ${u}/v1/cards/${first}/apdu`);
+  }
+  const tapCard = server.insertedCard ? (server.demoCards.find((c) => c.id !== server.insertedCard)?.id ?? cards.find((c) => c.id !== server.insertedCard)?.id ?? first) : first;
+  if (terminals.has('gate-entry') && terminals.has('gate-exit')) {
+    out.push(`  curl -s${o.auth} ${json} -d '{"cardId":"${tapCard}"}' ${u}/v1/terminals/gate-entry/taps`);
+    out.push(`  curl -s${o.auth} ${json} -d '{"cardId":"${tapCard}"}' ${u}/v1/terminals/gate-exit/taps`);
+  }
+  if (terminals.has('topup-1')) out.push(`  curl -s${o.auth} ${json} -d '{"cardId":"${tapCard}","amountFen":2000}' ${u}/v1/terminals/topup-1/loads`);
+  out.push(`  curl -s${o.auth} '${u}/v1/journal?cardId=${tapCard}'`);
+  if (server.insertedCard && o.vpcd) {
+    out.push(`PC/SC: card ${server.insertedCard} is in slot 0 (reader "Virtual PCD 00 00", vpcd at ${o.vpcd.host}:${o.vpcd.port}):`);
+    out.push(`  opensc-tool -r 'Virtual PCD 00 00' -c default -s 00A4040008A000000632010105 -s 00B0950000`);
+    out.push(`  curl -s${o.auth} -X POST ${u}/v1/readers/0/remove`);
+  } else if (!o.vpcd) {
+    out.push('PC/SC: start with --vpcd 127.0.0.1:35963 next to pcscd + vsmartcard-vpcd (README "Real PC/SC readers").');
+  }
+  return out;
+}

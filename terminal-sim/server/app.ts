@@ -20,6 +20,12 @@ import { cardRoutes } from './routes/cards.js';
 import { cardWsRoutes } from './routes/cards-ws.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
+import { journalRoutes } from './routes/journal.js';
+import { readerRoutes } from './routes/readers.js';
+import { terminalRoutes } from './routes/terminals.js';
+import { ReaderService } from './reader-service.js';
+import type { ReaderServiceOptions } from './reader-service.js';
+import { TerminalService } from './terminal-service.js';
 
 /** Request bodies above this are refused with 413 (an extended APDU in hex is ~128 KiB). */
 export const BODY_LIMIT = 256 * 1024;
@@ -47,6 +53,10 @@ export interface BuildAppOptions {
   seed?: number;
   /** Card ids from the issued card's serial and seed (default `card-<serial>`). */
   newId?: CardIdGenerator;
+  /** vpcd's address: the server gets PC/SC reader slots (`/v1/readers`). */
+  vpcd?: { host: string; port: number };
+  /** Slot connection events (no APDU data). */
+  onReaderEvent?: ReaderServiceOptions['onEvent'];
 }
 
 declare module 'fastify' {
@@ -133,7 +143,13 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   });
 
   const cards = new CardService({ store: opts.store, now: opts.now, seedBase: opts.seed ?? 0, ...(opts.newId ? { newId: opts.newId } : {}) });
-  app.addHook('onClose', async () => cards.close());
+  const terminals = new TerminalService({ store: opts.store, cards, now: opts.now });
+  const readers = new ReaderService({ cards, ...(opts.vpcd ? { vpcd: opts.vpcd } : {}), ...(opts.onReaderEvent ? { onEvent: opts.onReaderEvent } : {}) });
+  app.addHook('onClose', async () => {
+    readers.close();
+    terminals.close();
+    cards.close();
+  });
 
   // Before every route: it wraps them all (an upgrade to a plain HTTP route is closed). maxPayload as
   // the HTTP body limit: a larger WebSocket message closes the socket with 1009.
@@ -142,6 +158,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(docsRoutes);
   await app.register(cardRoutes, { cards });
   await app.register(cardWsRoutes, { cards });
+  await app.register(terminalRoutes, { terminals });
+  await app.register(journalRoutes, { store: opts.store });
+  await app.register(readerRoutes, { readers });
   await app.ready();
   return app;
 }

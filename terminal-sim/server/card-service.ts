@@ -10,6 +10,7 @@ import type { Card, CardImage, Clock, TearSpec } from '../../engine/index.js';
 import { StoreConflictError, StoredCard, StoredCardFailedError } from '../store/index.js';
 import type { CardStore } from '../store/index.js';
 import { ApiError } from './errors.js';
+import { KeyedLock } from './keyed-lock.js';
 
 export interface CardSummaryView {
   id: string;
@@ -51,6 +52,11 @@ function uint(bytes: Uint8Array | undefined): number {
   return v;
 }
 
+/** The lock key of a card's flows. */
+export function cardKey(id: string): string {
+  return `card:${id}`;
+}
+
 function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }
@@ -63,8 +69,19 @@ export interface CardServiceOptions {
   newId?: CardIdGenerator;
 }
 
+/** What a PC/SC slot drives: power and APDUs of one stored card (VpcdSlot's CardLike). */
+export interface SlotCard {
+  powerOn(): Uint8Array;
+  powerOff(): void;
+  transmit(apdu: Uint8Array): Uint8Array;
+}
+
 export class CardService {
+  /** Card flows (taps, loads) and terminal flows hold `card:<id>` / `terminal:<id>` here. */
+  readonly locks = new KeyedLock();
   private readonly open = new Map<string, StoredCard>();
+  /** Cards inserted in a PC/SC slot: the slot's name. The slot's client owns the card's session. */
+  private readonly inReader = new Map<string, string>();
   private readonly clock: Clock;
   private readonly store: CardStore;
   private readonly newId: CardIdGenerator;
@@ -142,12 +159,14 @@ export class CardService {
 
   /** @throws ApiError UNKNOWN_CARD */
   remove(id: string): void {
+    this.notHeld(id);
     this.open.delete(id);
     if (!this.store.deleteCard(id)) throw new ApiError('UNKNOWN_CARD', { id });
   }
 
   /** Cold reset: power off, power on (recovering any torn commit, saved). @returns the ATR hex. */
   reset(id: string): string {
+    this.notHeld(id);
     return this.guard(id, (sc) => {
       sc.powerOff();
       return hex(sc.powerOn());
@@ -156,6 +175,7 @@ export class CardService {
 
   /** One APDU, saved before returning. @throws ApiError CARD_TORN, CARD_NOT_POWERED, UNKNOWN_CARD */
   transmit(id: string, apdu: Uint8Array): { response: string; sw: string } {
+    this.notHeld(id);
     return this.guard(id, (sc) => {
       let resp: Uint8Array;
       try {
@@ -173,6 +193,7 @@ export class CardService {
 
   /** Arms a tear on the card's coming APDUs (this process only). */
   injectTear(id: string, spec: TearSpec): TearSpec {
+    this.notBusy(id);
     return this.guard(id, (sc) => {
       try {
         sc.card.injectTear(spec);
@@ -184,9 +205,92 @@ export class CardService {
     });
   }
 
+  /**
+   * Runs an async flow (a tap, a load) on the card's session while holding the card's lock and
+   * the extra `keys`. @throws ApiError UNKNOWN_CARD, CARD_IN_READER
+   */
+  async withCard<T>(id: string, keys: readonly string[], f: (sc: StoredCard) => Promise<T>): Promise<T> {
+    return this.locks.run([cardKey(id), ...keys], async () => {
+      this.notInReader(id);
+      const sc = this.session(id);
+      try {
+        return await f(sc);
+      } catch (e) {
+        this.forgetIfFailed(id, e);
+        throw e;
+      }
+    });
+  }
+
+  /**
+   * Puts the card in a PC/SC slot named `slot`: from now on only `slotCard` drives it (HTTP
+   * APDUs and taps get CARD_IN_READER). @throws ApiError UNKNOWN_CARD, CARD_IN_READER, CARD_BUSY
+   */
+  claimForReader(id: string, slot: string): SlotCard {
+    this.notHeld(id);
+    this.session(id);
+    this.inReader.set(id, slot);
+    const run = <T>(f: (sc: StoredCard) => T): T => {
+      const sc = this.session(id);
+      try {
+        return f(sc);
+      } catch (e) {
+        this.forgetIfFailed(id, e);
+        throw e;
+      }
+    };
+    return {
+      powerOn: () => run((sc) => (sc.powerOff(), sc.powerOn())),
+      powerOff: () => run((sc) => sc.powerOff()),
+      transmit: (apdu) => run((sc) => sc.transmit(apdu)),
+    };
+  }
+
+  /**
+   * Takes the card back from its PC/SC slot; it is powered again for the HTTP API unless it was
+   * torn out (then it waits for POST /v1/cards/:id/reset, as after a torn HTTP APDU).
+   */
+  releaseFromReader(id: string, opts: { torn?: boolean } = {}): void {
+    if (!this.inReader.delete(id)) return;
+    const sc = this.open.get(id);
+    if (sc && !opts.torn && !sc.card.isPowered) {
+      try {
+        sc.powerOn();
+      } catch {
+        this.open.delete(id);
+      }
+    }
+  }
+
+  /** The PC/SC slot holding the card, if any. */
+  readerOf(id: string): string | undefined {
+    return this.inReader.get(id);
+  }
+
   /** Forgets the open cards (their state is in the store). */
   close(): void {
     this.open.clear();
+    this.inReader.clear();
+  }
+
+  /** @throws ApiError CARD_IN_READER, CARD_BUSY */
+  private notHeld(id: string): void {
+    this.notInReader(id);
+    this.notBusy(id);
+  }
+
+  private notInReader(id: string): void {
+    const slot = this.inReader.get(id);
+    if (slot !== undefined) throw new ApiError('CARD_IN_READER', { id, slot });
+  }
+
+  private notBusy(id: string): void {
+    if (this.locks.isHeld(cardKey(id))) throw new ApiError('CARD_BUSY', { id });
+  }
+
+  /** After a store failure the in-memory card is ahead of the store: drop it (reopened next use). */
+  private forgetIfFailed(id: string, e: unknown): void {
+    if (e instanceof StoredCardFailedError || e instanceof StoreConflictError) this.open.delete(id);
   }
 
   private guard<T>(id: string, f: (sc: StoredCard) => T): T {

@@ -4,7 +4,7 @@
  */
 import type { CardImage } from '../../engine/index.js';
 import type { JournalRecord } from '../clearing/journal.js';
-import type { CardMeta } from './card-store.js';
+import type { CardMeta, TerminalKind } from './card-store.js';
 
 const ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -12,6 +12,25 @@ export function checkCardId(id: unknown): string {
   if (typeof id !== 'string') throw new TypeError(`"id" expected string, got ${typeof id}`);
   if (!ID_RE.test(id)) throw new RangeError(`"id" expected 1..128 characters of A-Z a-z 0-9 . _ : -, got ${JSON.stringify(id)}`);
   return id;
+}
+
+const TERMINAL_KINDS: readonly TerminalKind[] = ['gate', 'bus', 'topup'];
+
+export function checkTerminalKind(kind: unknown): TerminalKind {
+  if (!TERMINAL_KINDS.includes(kind as TerminalKind)) throw new RangeError(`"kind" expected one of ${TERMINAL_KINDS.join(', ')}, got ${JSON.stringify(kind)}`);
+  return kind as TerminalKind;
+}
+
+/** A terminal's config or state as stored JSON text. @throws TypeError when it is not JSON. */
+export function jsonText(name: string, value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (e) {
+    throw new TypeError(`"${name}" is not JSON-serialisable: ${(e as Error).message}`);
+  }
+  if (text === undefined) throw new TypeError(`"${name}" expected a JSON value, got ${typeof value}`);
+  return text;
 }
 
 /** Checks the image's envelope and returns its JSON text (the stored form). */

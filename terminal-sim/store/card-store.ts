@@ -58,6 +58,30 @@ export interface JournalQuery {
   limit?: number;
 }
 
+/** A terminal's kind: rail gate, bus validator, top-up point. */
+export type TerminalKind = 'gate' | 'bus' | 'topup';
+
+/**
+ * A terminal as stored: its configuration (what it was created with) and its state (PSAM image,
+ * pending transactions…) as JSON values. The state holds the PSAM's keys: storage only.
+ */
+export interface TerminalRow {
+  id: string;
+  kind: TerminalKind;
+  config: unknown;
+  state: unknown;
+  /** Starts at 1 and grows by one with every saved state. */
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A terminal state saved in the same transaction as a card image (a tap's whole effect). */
+export interface TerminalStateWrite {
+  id: string;
+  state: unknown;
+}
+
 export interface CardStore {
   /** @throws StoreConflictError when the id exists; RangeError for a bad id, image or meta. */
   createCard(id: string, image: CardImage, meta?: CardMeta): void;
@@ -82,9 +106,20 @@ export interface CardStore {
   appendJournal(records: readonly JournalRecord[], cardId?: string): void;
   /**
    * Saves the image and appends the records tied to that card, in one transaction: both land
-   * or neither does. @returns the new version. @throws as saveImage and appendJournal.
+   * or neither does; with `terminal`, that terminal's state too (a tap: the card, the PSAM's
+   * sequence number and the journal move together). @returns the new version.
+   * @throws as saveImage and appendJournal; TerminalNotFoundError.
    */
-  saveImageAndJournal(id: string, image: CardImage, records: readonly JournalRecord[], expectedVersion?: number): number;
+  saveImageAndJournal(id: string, image: CardImage, records: readonly JournalRecord[], expectedVersion?: number, terminal?: TerminalStateWrite): number;
+  /** @throws StoreConflictError when the id exists; RangeError for a bad id, kind or value. */
+  createTerminal(id: string, kind: TerminalKind, config: unknown, state: unknown): void;
+  getTerminal(id: string): TerminalRow | undefined;
+  /** Every terminal, ordered by id. */
+  listTerminals(): TerminalRow[];
+  /** @returns false when there was no such terminal. */
+  deleteTerminal(id: string): boolean;
+  /** Replaces the state. @returns the new version. @throws TerminalNotFoundError */
+  saveTerminalState(id: string, state: unknown): number;
   /** Journal rows matching the query, oldest (lowest id) first. */
   journal(query?: JournalQuery): JournalRow[];
   /** Releases the store; any later call throws. */
@@ -101,6 +136,14 @@ export class CardNotFoundError extends Error {
   override name = 'CardNotFoundError';
   constructor(readonly cardId: string) {
     super(`card "${cardId}" not found`);
+  }
+}
+
+/** The terminal is not in the store. */
+export class TerminalNotFoundError extends Error {
+  override name = 'TerminalNotFoundError';
+  constructor(readonly terminalId: string) {
+    super(`terminal "${terminalId}" not found`);
   }
 }
 

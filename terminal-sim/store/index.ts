@@ -3,8 +3,8 @@
  * runs, the embedded SQLite store (the default), and StoredCard — a card whose every change is
  * saved before its response leaves.
  */
-export { CardNotFoundError, StoreConflictError } from './card-store.js';
-export type { CardMeta, CardStore, CardStoreOptions, CardSummaryRow, JournalQuery, JournalRow, StoredImage } from './card-store.js';
+export { CardNotFoundError, StoreConflictError, TerminalNotFoundError } from './card-store.js';
+export type { CardMeta, CardStore, CardStoreOptions, CardSummaryRow, JournalQuery, JournalRow, StoredImage, TerminalKind, TerminalRow, TerminalStateWrite } from './card-store.js';
 export { MemoryCardStore } from './memory-store.js';
 export { SqliteCardStore } from './sqlite-store.js';
 export type { SqliteCardStoreOptions } from './sqlite-store.js';

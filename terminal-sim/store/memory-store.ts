@@ -6,9 +6,22 @@
  */
 import type { CardImage } from '../../engine/index.js';
 import type { JournalRecord } from '../clearing/journal.js';
-import { CardNotFoundError, StoreConflictError } from './card-store.js';
-import type { CardMeta, CardStore, CardStoreOptions, CardSummaryRow, JournalQuery, JournalRow, StoredImage } from './card-store.js';
-import { canonicalRecord, checkCardId, checkJournalRecord, checkMeta, checkNow, checkQueryLimit, checkVersion, imageText, infoFacts, readNow } from './_validate.js';
+import { CardNotFoundError, StoreConflictError, TerminalNotFoundError } from './card-store.js';
+import type { CardMeta, CardStore, CardStoreOptions, CardSummaryRow, JournalQuery, JournalRow, StoredImage, TerminalKind, TerminalRow, TerminalStateWrite } from './card-store.js';
+import {
+  canonicalRecord,
+  checkCardId,
+  checkJournalRecord,
+  checkMeta,
+  checkNow,
+  checkQueryLimit,
+  checkTerminalKind,
+  checkVersion,
+  imageText,
+  infoFacts,
+  jsonText,
+  readNow,
+} from './_validate.js';
 
 interface Entry {
   text: string;
@@ -20,8 +33,18 @@ interface Entry {
   updatedAt: number;
 }
 
+interface TerminalEntry {
+  kind: TerminalKind;
+  config: string;
+  state: string;
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
 export class MemoryCardStore implements CardStore {
   private readonly cards = new Map<string, Entry>();
+  private readonly terminals = new Map<string, TerminalEntry>();
   private readonly rows: JournalRow[] = [];
   private nextId = 1;
   private readonly now: () => number;
@@ -78,7 +101,7 @@ export class MemoryCardStore implements CardStore {
     this.commitRows(rows);
   }
 
-  saveImageAndJournal(id: string, image: CardImage, records: readonly JournalRecord[], expectedVersion?: number): number {
+  saveImageAndJournal(id: string, image: CardImage, records: readonly JournalRecord[], expectedVersion?: number, terminal?: TerminalStateWrite): number {
     this.open();
     checkCardId(id);
     const text = imageText(image);
@@ -86,6 +109,7 @@ export class MemoryCardStore implements CardStore {
     const rows = this.stageRows(records, id);
     const e = this.cards.get(id);
     if (!e) throw new CardNotFoundError(id);
+    const t = terminal && this.stageTerminal(terminal.id, terminal.state);
     if (expectedVersion !== undefined && e.version !== expectedVersion) {
       throw new StoreConflictError(id, `card "${id}" is at version ${e.version}, expected ${expectedVersion}`, e.version);
     }
@@ -93,7 +117,51 @@ export class MemoryCardStore implements CardStore {
     const version = e.version + 1;
     this.cards.set(id, { ...e, ...infoFacts(image), text, version, updatedAt: rows.length ? rows[0].createdAt : readNow(this.now) });
     this.commitRows(rows);
+    if (t) this.terminals.set(t[0], t[1]);
     return version;
+  }
+
+  createTerminal(id: string, kind: TerminalKind, config: unknown, state: unknown): void {
+    this.open();
+    checkCardId(id);
+    checkTerminalKind(kind);
+    const c = jsonText('config', config);
+    const st = jsonText('state', state);
+    if (this.terminals.has(id)) throw new StoreConflictError(id, `terminal "${id}" already exists`);
+    const now = readNow(this.now);
+    this.terminals.set(id, { kind, config: c, state: st, version: 1, createdAt: now, updatedAt: now });
+  }
+
+  getTerminal(id: string): TerminalRow | undefined {
+    this.open();
+    const e = this.terminals.get(id);
+    return e && terminalRow(id, e);
+  }
+
+  listTerminals(): TerminalRow[] {
+    this.open();
+    return [...this.terminals.keys()].sort().map((id) => terminalRow(id, this.terminals.get(id)!));
+  }
+
+  deleteTerminal(id: string): boolean {
+    this.open();
+    return this.terminals.delete(id);
+  }
+
+  saveTerminalState(id: string, state: unknown): number {
+    this.open();
+    const [, next] = this.stageTerminal(id, state);
+    this.terminals.set(id, next);
+    return next.version;
+  }
+
+  /** Checks a terminal state write and builds the entry it leaves (not stored yet). */
+  private stageTerminal(id: string, state: unknown): [string, TerminalEntry] {
+    checkCardId(id);
+    const text = jsonText('state', state);
+    const e = this.terminals.get(id);
+    if (!e) throw new TerminalNotFoundError(id);
+    return [id, { ...e, state: text, version: e.version + 1, updatedAt: readNow(this.now) }];
   }
 
   journal(query: JournalQuery = {}): JournalRow[] {
@@ -133,4 +201,8 @@ export class MemoryCardStore implements CardStore {
   private open(): void {
     if (this.closed) throw new Error('card store is closed');
   }
+}
+
+function terminalRow(id: string, e: TerminalEntry): TerminalRow {
+  return { id, kind: e.kind, config: JSON.parse(e.config), state: JSON.parse(e.state), version: e.version, createdAt: e.createdAt, updatedAt: e.updatedAt };
 }

@@ -38,6 +38,19 @@ export const MIGRATIONS: readonly string[] = Object.freeze([
   CREATE INDEX journal_by_card ON journal (card_id, id);
   CREATE INDEX journal_by_time ON journal (created_at, id);
   `,
+  // 2: terminals (gates, bus validators, top-up points): configuration and state (PSAM image,
+  // pending transactions) as JSON, saved with the card in a tap's transaction.
+  `
+  CREATE TABLE terminals (
+    id          TEXT    PRIMARY KEY,
+    kind        TEXT    NOT NULL CHECK (kind IN ('gate', 'bus', 'topup')),
+    config      TEXT    NOT NULL CHECK (json_valid(config)),
+    state       TEXT    NOT NULL CHECK (json_valid(state)),
+    version     INTEGER NOT NULL CHECK (version >= 1),
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL
+  ) STRICT;
+  `,
 ]);
 
 /** The schema version this build writes. */

@@ -12,10 +12,23 @@
 import Database from 'better-sqlite3';
 import type { CardImage } from '../../engine/index.js';
 import type { JournalRecord } from '../clearing/journal.js';
-import { CardNotFoundError, StoreConflictError } from './card-store.js';
-import type { CardMeta, CardStore, CardStoreOptions, CardSummaryRow, JournalQuery, JournalRow, StoredImage } from './card-store.js';
+import { CardNotFoundError, StoreConflictError, TerminalNotFoundError } from './card-store.js';
+import type { CardMeta, CardStore, CardStoreOptions, CardSummaryRow, JournalQuery, JournalRow, StoredImage, TerminalKind, TerminalRow, TerminalStateWrite } from './card-store.js';
 import { migrate } from './sqlite-schema.js';
-import { canonicalRecord, checkCardId, checkJournalRecord, checkMeta, checkNow, checkQueryLimit, checkVersion, imageText, infoFacts, readNow } from './_validate.js';
+import {
+  canonicalRecord,
+  checkCardId,
+  checkJournalRecord,
+  checkMeta,
+  checkNow,
+  checkQueryLimit,
+  checkTerminalKind,
+  checkVersion,
+  imageText,
+  infoFacts,
+  jsonText,
+  readNow,
+} from './_validate.js';
 
 export interface SqliteCardStoreOptions extends CardStoreOptions {
   /** Open an existing database only (no create). Default false. */
@@ -51,6 +64,16 @@ interface JournalDbRow {
   created_at: number;
 }
 
+interface TerminalDbRow {
+  id: string;
+  kind: TerminalKind;
+  config: string;
+  state: string;
+  version: number;
+  created_at: number;
+  updated_at: number;
+}
+
 const JOURNAL_COLUMNS = 'id, card_id, serial, counter, amount_fen, type, terminal_id, terminal_seq, date_time, tac, alg, recovered, created_at';
 
 export class SqliteCardStore implements CardStore {
@@ -65,10 +88,22 @@ export class SqliteCardStore implements CardStore {
     versionOf: Database.Statement;
     updateImage: Database.Statement;
     insertJournal: Database.Statement;
+    insertTerminal: Database.Statement;
+    getTerminal: Database.Statement;
+    listTerminals: Database.Statement;
+    deleteTerminal: Database.Statement;
+    updateTerminal: Database.Statement;
   };
   /** One prepared query per combination of journal filters (at most 8). */
   private readonly journalQueries = new Map<string, Database.Statement>();
-  private readonly saveTx: (id: string, text: string, facts: { serial: string | undefined; profile: string | undefined }, records: readonly JournalRecord[], expected: number | undefined) => number;
+  private readonly saveTx: (
+    id: string,
+    text: string,
+    facts: { serial: string | undefined; profile: string | undefined },
+    records: readonly JournalRecord[],
+    expected: number | undefined,
+    terminal: { id: string; text: string } | undefined,
+  ) => number;
   private readonly appendTx: (records: readonly JournalRecord[], cardId: string | null) => void;
 
   /**
@@ -101,18 +136,24 @@ export class SqliteCardStore implements CardStore {
       insertJournal: db.prepare(
         'INSERT INTO journal (card_id, serial, counter, amount_fen, type, terminal_id, terminal_seq, date_time, tac, alg, recovered, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
+      insertTerminal: db.prepare('INSERT INTO terminals (id, kind, config, state, version, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)'),
+      getTerminal: db.prepare('SELECT * FROM terminals WHERE id = ?'),
+      listTerminals: db.prepare('SELECT * FROM terminals ORDER BY id'),
+      deleteTerminal: db.prepare('DELETE FROM terminals WHERE id = ?'),
+      updateTerminal: db.prepare('UPDATE terminals SET state = ?, version = version + 1, updated_at = ? WHERE id = ? RETURNING version').pluck(),
     };
     this.appendTx = db.transaction((records: readonly JournalRecord[], cardId: string | null) => {
       if (cardId !== null && this.stmt.versionOf.get(cardId) === undefined) throw new CardNotFoundError(cardId);
       this.insertRecords(records, cardId, readNow(this.now));
     });
-    this.saveTx = db.transaction((id, text, facts, records, expected) => {
+    this.saveTx = db.transaction((id, text, facts, records, expected, terminal) => {
       const current = this.stmt.versionOf.get(id) as number | undefined;
       if (current === undefined) throw new CardNotFoundError(id);
       if (expected !== undefined && current !== expected) throw new StoreConflictError(id, `card "${id}" is at version ${current}, expected ${expected}`, current);
       const t = readNow(this.now);
       this.stmt.updateImage.run(text, facts.serial ?? null, facts.profile ?? null, t, id);
       this.insertRecords(records, id, t);
+      if (terminal && this.stmt.updateTerminal.get(terminal.text, t, terminal.id) === undefined) throw new TerminalNotFoundError(terminal.id);
       return current + 1;
     });
   }
@@ -167,14 +208,50 @@ export class SqliteCardStore implements CardStore {
     this.appendTx(records, cardId ?? null);
   }
 
-  saveImageAndJournal(id: string, image: CardImage, records: readonly JournalRecord[], expectedVersion?: number): number {
+  saveImageAndJournal(id: string, image: CardImage, records: readonly JournalRecord[], expectedVersion?: number, terminal?: TerminalStateWrite): number {
     checkCardId(id);
     const text = imageText(image);
     if (expectedVersion !== undefined) checkVersion(expectedVersion);
     if (!Array.isArray(records)) throw new TypeError('"records" expected an array');
+    const t = terminal && { id: checkCardId(terminal.id), text: jsonText('state', terminal.state) };
     // Records are checked one by one inside the transaction, after the image is written: a bad
     // record rolls the whole transaction back (the contract test relies on that path).
-    return this.saveTx(id, text, infoFacts(image), records, expectedVersion);
+    return this.saveTx(id, text, infoFacts(image), records, expectedVersion, t);
+  }
+
+  createTerminal(id: string, kind: TerminalKind, config: unknown, state: unknown): void {
+    checkCardId(id);
+    checkTerminalKind(kind);
+    const c = jsonText('config', config);
+    const st = jsonText('state', state);
+    const t = readNow(this.now);
+    try {
+      this.stmt.insertTerminal.run(id, kind, c, st, t, t);
+    } catch (e) {
+      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new StoreConflictError(id, `terminal "${id}" already exists`);
+      throw e;
+    }
+  }
+
+  getTerminal(id: string): TerminalRow | undefined {
+    const r = this.stmt.getTerminal.get(id) as TerminalDbRow | undefined;
+    return r && toTerminalRow(r);
+  }
+
+  listTerminals(): TerminalRow[] {
+    return (this.stmt.listTerminals.all() as TerminalDbRow[]).map(toTerminalRow);
+  }
+
+  deleteTerminal(id: string): boolean {
+    return this.stmt.deleteTerminal.run(id).changes > 0;
+  }
+
+  saveTerminalState(id: string, state: unknown): number {
+    checkCardId(id);
+    const text = jsonText('state', state);
+    const v = this.stmt.updateTerminal.get(text, readNow(this.now), id) as number | undefined;
+    if (v === undefined) throw new TerminalNotFoundError(id);
+    return v;
   }
 
   journal(query: JournalQuery = {}): JournalRow[] {
@@ -234,6 +311,10 @@ export class SqliteCardStore implements CardStore {
       this.stmt.insertJournal.run(cardId, r.serial, r.counter, r.amountFen, r.type, r.terminalId, r.terminalSeq ?? null, r.dateTime, r.tac, r.alg, r.recovered ? 1 : 0, t);
     });
   }
+}
+
+function toTerminalRow(r: TerminalDbRow): TerminalRow {
+  return { id: r.id, kind: r.kind, config: JSON.parse(r.config), state: JSON.parse(r.state), version: r.version, createdAt: r.created_at, updatedAt: r.updated_at };
 }
 
 function toJournalRow(r: JournalDbRow): JournalRow {

@@ -23,7 +23,7 @@ import { CardPowerError, cardFromImage, isSuccess, swInfo } from '../../engine/i
 import type { Card, CardImage, Clock, Rng } from '../../engine/index.js';
 import type { JournalRecord } from '../clearing/journal.js';
 import { CardNotFoundError } from './card-store.js';
-import type { CardMeta, CardStore } from './card-store.js';
+import type { CardMeta, CardStore, TerminalStateWrite } from './card-store.js';
 
 export interface StoredCardOptions {
   clock?: Clock;
@@ -34,6 +34,8 @@ export interface StoredCardOptions {
 export interface JournaledResult<T> {
   value: T;
   records: readonly JournalRecord[];
+  /** A terminal state to save in the same transaction (the terminal's PSAM and pending list). */
+  terminal?: TerminalStateWrite;
 }
 
 /** The stored card failed to persist earlier: its in-memory state is not trusted any more. */
@@ -140,7 +142,7 @@ export class StoredCard {
       throw e;
     }
     this.holding = false;
-    this.persist(result.records);
+    this.persist(result.records, result.terminal);
     return result.value;
   }
 
@@ -158,7 +160,7 @@ export class StoredCard {
       throw e;
     }
     this.holding = false;
-    this.persist(result.records);
+    this.persist(result.records, result.terminal);
     return result.value;
   }
 
@@ -166,20 +168,22 @@ export class StoredCard {
     this.persist([]);
   }
 
-  /** Saves the image when it changed, or with records always (one store transaction). */
-  private persist(records: readonly JournalRecord[]): void {
+  /** Saves the image when it changed, or with records or a terminal state always (one store transaction). */
+  private persist(records: readonly JournalRecord[], terminal?: TerminalStateWrite): void {
     // The card's generation moves on every commit and every random drawn: when it has not
     // moved, the image is the saved one, and serialising it (most APDUs are reads) is skipped.
     const gen = this.card.generation;
-    if (gen === this.savedGen && records.length === 0) return;
+    const extra = records.length > 0 || terminal !== undefined;
+    if (gen === this.savedGen && !extra) return;
     const image = this.card.toJSON();
     const text = JSON.stringify(image);
-    if (text === this.savedText && records.length === 0) {
+    if (text === this.savedText && !extra) {
       this.savedGen = gen;
       return;
     }
     try {
-      this.ver = text === this.savedText ? this.saveJournalOnly(records) : this.store.saveImageAndJournal(this.id, image, records, this.ver);
+      this.ver =
+        text === this.savedText && terminal === undefined ? this.saveJournalOnly(records) : this.store.saveImageAndJournal(this.id, image, records, this.ver, terminal);
     } catch (e) {
       // The in-memory card is now ahead of (or beside) the stored one: refuse further use.
       this.failed = e;

@@ -19,7 +19,7 @@
  *   240 minutes, to the second, adds the starting fare once, after the discounts). The gate's
  *   outcome still reports its own flag (whole minutes over its limit).
  *
- * Quotes use `{ explain: false }`. What the engine cannot price (unknown code, unknown station,
+ * Quotes use `{ explain: false }` unless the caller asks (`explain`, `onDecision`). What the engine cannot price (unknown code, unknown station,
  * no tariff for the date, a day outside the working-day calendar, no route) becomes a
  * {@link FareError}: the gate refuses with 'fare-error' and charges nothing.
  */
@@ -60,9 +60,11 @@ export function beijingIso(digits: string): string {
 }
 
 /** Runs a quote, turning what the engine cannot price into a FareError. */
-function quote(request: FareRequest, context: FareContext): FareDecision {
+function quote(request: FareRequest, context: FareContext, opts: FareHookOptions = {}): FareDecision {
   try {
-    return quoteFare(request, context, { explain: false });
+    const d = quoteFare(request, context, { explain: opts.explain === true });
+    opts.onDecision?.(d);
+    return d;
   } catch (e) {
     if (e instanceof FareRequestError || e instanceof CalendarCoverageError || e instanceof UnknownStationError || e instanceof NoRouteError) {
       throw new FareError(`fare engine: ${e.message}`, { cause: e });
@@ -75,7 +77,15 @@ function result(d: FareDecision): FareResult {
   return { fareFen: d.fareFen, baseFareFen: d.baseFareFen, month: { spendFen: d.month.spentFen, rides: d.month.rides } };
 }
 
-export interface BeijingFareOptions {
+/** For callers that show the engine's reasoning (the HTTP API's tap answers). */
+export interface FareHookOptions {
+  /** Quote with steps and route (default false: the gate needs only the amounts). */
+  explain?: boolean;
+  /** Called with every decision the function returns a fare from. */
+  onDecision?: (decision: FareDecision) => void;
+}
+
+export interface BeijingFareOptions extends FareHookOptions {
   /** Tariffs, network and calendar; default defaultFareContext() (the sample network). */
   context?: FareContext;
   /** Code table; default StationDirectory.fromNetwork(context.network). */
@@ -113,6 +123,7 @@ export function beijingFare(opts: BeijingFareOptions = {}): FareFunction {
           month: { spentFen: input.month.spendFen, rides: input.month.rides, period: `${m.slice(0, 4)}-${m.slice(4, 6)}` },
         },
         context,
+        opts,
       ),
     );
   };
@@ -141,7 +152,7 @@ export type BusFareFunction = (input: BusFareInput) => FareResult;
  * distance, card discount inside / outside the city limits; without a tap-off the fare to the
  * farther terminus, undiscounted.
  */
-export function beijingBusFare(opts: { context?: FareContext } = {}): BusFareFunction {
+export function beijingBusFare(opts: { context?: FareContext } & FareHookOptions = {}): BusFareFunction {
   const context = opts.context ?? defaultFareContext({ network: null });
   return (input) => {
     const m = input.month.yyyymm;
@@ -157,6 +168,7 @@ export function beijingBusFare(opts: { context?: FareContext } = {}): BusFareFun
           month: { spentFen: input.month.spendFen, rides: input.month.rides, period: `${m.slice(0, 4)}-${m.slice(4, 6)}` },
         },
         context,
+        opts,
       ),
     );
   };

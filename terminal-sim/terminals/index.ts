@@ -9,7 +9,7 @@ export { TopUpTerminal, DEFAULT_TOPUP_RULES } from './topup.js';
 export type { TopUpOptions, TopUpOutcome, TopUpRefusalReason, TopUpRules } from './topup.js';
 export { flatFare, checkFare, FareError } from './fare.js';
 export { beijingFare, beijingBusFare, beijingIso, engineCardType } from './beijing-fare.js';
-export type { BeijingFareOptions, BusFareFunction, BusFareInput } from './beijing-fare.js';
+export type { BeijingFareOptions, BusFareFunction, BusFareInput, FareHookOptions } from './beijing-fare.js';
 export { BusValidator } from './bus-validator.js';
 export type { BusOutcome, BusRefusalReason, BusRoute, BusStop, BusValidatorOptions } from './bus-validator.js';
 export { StationDirectory, UnknownStationCodeError } from '../transit/station-directory.js';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { issueCardImage } from '../../../engine/index.js';
 import type { CardImage } from '../../../engine/index.js';
 import type { JournalRecord } from '../../../terminal-sim/clearing/journal.js';
-import { CardNotFoundError, StoreConflictError } from '../../../terminal-sim/store/index.js';
+import { CardNotFoundError, StoreConflictError, TerminalNotFoundError } from '../../../terminal-sim/store/index.js';
 import type { CardStore } from '../../../terminal-sim/store/index.js';
 
 export const T0 = Date.UTC(2026, 2, 2, 0, 30, 0);
@@ -186,6 +186,47 @@ export function cardStoreContract(name: string, make: (now: () => number) => Car
       s.close();
       expect(() => s.listCards()).toThrow();
       expect(() => s.createCard('a', image(1))).toThrow();
+    });
+
+    it('creates, reads, lists, updates and deletes terminals', () => {
+      const s = fresh();
+      s.createTerminal('gate-2', 'gate', { direction: 'exit' }, { pending: [] });
+      s.createTerminal('gate-1', 'gate', { direction: 'entry' }, { psam: { seq: 1 }, pending: [] });
+      expect(() => s.createTerminal('gate-1', 'bus', {}, {})).toThrow(StoreConflictError);
+      expect(() => s.createTerminal('x', 'tram' as 'gate', {}, {})).toThrow(/"kind" expected one of gate, bus, topup/);
+      expect(() => s.createTerminal('bad id!', 'gate', {}, {})).toThrow(RangeError);
+      expect(() => s.createTerminal('y', 'gate', {}, undefined)).toThrow(TypeError);
+      expect(s.listTerminals().map((t) => [t.id, t.kind, t.version])).toEqual([
+        ['gate-1', 'gate', 1],
+        ['gate-2', 'gate', 1],
+      ]);
+      const got = s.getTerminal('gate-1')!;
+      expect(got).toMatchObject({ kind: 'gate', config: { direction: 'entry' }, state: { psam: { seq: 1 }, pending: [] }, version: 1 });
+      (got.state as { pending: unknown[] }).pending.push('tampered');
+      expect(s.getTerminal('gate-1')!.state).toEqual({ psam: { seq: 1 }, pending: [] }); // a read is a copy
+      expect(s.saveTerminalState('gate-1', { psam: { seq: 2 }, pending: [] })).toBe(2);
+      expect(s.getTerminal('gate-1')).toMatchObject({ state: { psam: { seq: 2 } }, version: 2 });
+      expect(() => s.saveTerminalState('nope', {})).toThrow(TerminalNotFoundError);
+      expect(s.deleteTerminal('gate-2')).toBe(true);
+      expect(s.deleteTerminal('gate-2')).toBe(false);
+      expect(s.getTerminal('gate-2')).toBeUndefined();
+    });
+
+    it('saves a card, its journal records and a terminal state together, or none of them', () => {
+      const s = fresh();
+      s.createCard('c', image(1));
+      s.createTerminal('t', 'gate', {}, { seq: 1 });
+      expect(s.saveImageAndJournal('c', image(1, 100), [record()], 1, { id: 't', state: { seq: 2 } })).toBe(2);
+      expect(s.getTerminal('t')).toMatchObject({ state: { seq: 2 }, version: 2 });
+      expect(s.journal()).toHaveLength(1);
+      // an unknown terminal: nothing of the three lands
+      expect(() => s.saveImageAndJournal('c', image(1, 200), [record({ counter: 2 })], 2, { id: 'nope', state: { seq: 3 } })).toThrow(TerminalNotFoundError);
+      expect(s.getStored('c')!.version).toBe(2);
+      expect(s.journal()).toHaveLength(1);
+      // a bad record: the terminal state does not land either
+      expect(() => s.saveImageAndJournal('c', image(1, 200), [record({ tac: 'zz' })], 2, { id: 't', state: { seq: 3 } })).toThrow();
+      expect(s.getTerminal('t')).toMatchObject({ state: { seq: 2 }, version: 2 });
+      expect(s.getStored('c')!.version).toBe(2);
     });
 
     it('needs a clock', () => {

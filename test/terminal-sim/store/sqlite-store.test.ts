@@ -59,7 +59,7 @@ describe('SqliteCardStore on disk', () => {
     new SqliteCardStore(path, { now: steppingNow() }).close();
     const raw = new Database(path);
     expect(raw.prepare('SELECT version FROM schema_version').all()).toEqual([{ version: SCHEMA_VERSION }]);
-    expect(raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all()).toEqual(['cards', 'journal', 'schema_version', 'sqlite_sequence']);
+    expect(raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all()).toEqual(['cards', 'journal', 'schema_version', 'sqlite_sequence', 'terminals']);
     raw.prepare('UPDATE schema_version SET version = ?').run(SCHEMA_VERSION + 1);
     raw.close();
     expect(() => new SqliteCardStore(path, { now: steppingNow() })).toThrow(`card store schema version ${SCHEMA_VERSION + 1} is newer than this build (${SCHEMA_VERSION})`);

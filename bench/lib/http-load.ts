@@ -1,0 +1,189 @@
+// HTTP load with autocannon (in this process, against the server child): keep-alive connections,
+// one request in flight on each, every request built from a pool of cards so that no card ever
+// has two requests in flight — a card goes back to the pool only when its reply has been checked.
+// A reply counts when it is a 200 whose body passes the case's check; anything else is an error.
+import autocannon from 'autocannon';
+import { latencySummary } from './server-report.js';
+
+/** One card and what the case knows of it (the next APDU of its cycle, inside or outside the paid area…). */
+export interface PooledCard<S> {
+  id: string;
+  state: S;
+}
+
+/** What one case sends and expects. */
+export interface HttpCase<S> {
+  /** The request for a card taken from the pool: path and JSON body. */
+  request(card: PooledCard<S>): { path: string; body: string };
+  /**
+   * Checks a reply and updates the card's state.
+   * @returns ok: whether the reply counts (else it is an error); keep: whether the card goes back
+   *   to the pool (false: its purse is nearly empty, or it keeps failing).
+   */
+  check(card: PooledCard<S>, status: number, body: string): { ok: boolean; keep: boolean };
+}
+
+export interface HttpLoadOptions {
+  url: string;
+  connections: number;
+  durationS: number;
+}
+
+export interface HttpLoadResult {
+  good: number;
+  /** Transport errors + timeouts + bad replies. */
+  errors: number;
+  durationS: number;
+  /** Client-side latency of the 200 replies (good or not), ms. */
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Cards left in the pool afterwards (the others were in flight at the end, or retired). */
+  poolLeft: number;
+}
+
+/**
+ * Runs `c` for `durationS` over `connections` keep-alive connections, taking cards from `pool`
+ * (which it mutates: cards in flight at the end are dropped, as their state is unknown).
+ * @throws Error when the pool has fewer cards than connections, or autocannon fails.
+ */
+export async function runHttpLoad<S>(pool: PooledCard<S>[], c: HttpCase<S>, opts: HttpLoadOptions): Promise<HttpLoadResult> {
+  if (pool.length <= opts.connections) throw new Error(`the pool has ${pool.length} cards for ${opts.connections} connections: need more cards than connections`);
+  let good = 0;
+  let bad = 0;
+  let starved = 0;
+  const inFlight = new Set<PooledCard<S>>();
+  // autocannon keeps a per-request context from setupRequest to onResponse (one request in flight
+  // per connection): the card rides in it.
+  type Ctx = { card?: PooledCard<S> };
+  let latencies = new Float64Array(1 << 16);
+  let n = 0;
+  // Without a callback autocannon returns its event emitter, which is also a thenable (the types
+  // only say Promise). Its own histogram keeps whole milliseconds: every latency is kept here.
+  const tracker = autocannon({
+    url: opts.url,
+    connections: opts.connections,
+    pipelining: 1,
+    duration: opts.durationS,
+    timeout: 10,
+    headers: { 'content-type': 'application/json' },
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (req, context) => {
+          const ctx = context as Ctx;
+          const card = pool.shift();
+          if (card === undefined) {
+            // Cannot happen while cards outnumber connections, unless too many were retired.
+            starved++;
+            ctx.card = undefined;
+            return { ...req, path: '/healthz', method: 'GET', body: undefined };
+          }
+          inFlight.add(card);
+          ctx.card = card;
+          const { path, body } = c.request(card);
+          return { ...req, path, body };
+        },
+        onResponse: (status, body, context) => {
+          const ctx = context as Ctx;
+          const card = ctx.card;
+          if (card === undefined || !inFlight.delete(card)) return;
+          ctx.card = undefined;
+          const { ok, keep } = c.check(card, status, body);
+          if (ok) good++;
+          else bad++;
+          if (keep) pool.push(card);
+        },
+      },
+    ],
+  }) as unknown as autocannon.Instance & PromiseLike<autocannon.Result>;
+  tracker.on('response', (_client, statusCode, _bytes, responseTimeMs) => {
+    if (statusCode !== 200) return;
+    if (n === latencies.length) {
+      const bigger = new Float64Array(n * 2);
+      bigger.set(latencies);
+      latencies = bigger;
+    }
+    latencies[n++] = responseTimeMs;
+  });
+  const result = await tracker;
+  if (starved > 0) bad += starved;
+  const lat = n > 0 ? latencySummary(latencies.subarray(0, n)) : { p50Ms: NaN, p99Ms: NaN, maxMs: NaN };
+  return {
+    good,
+    errors: bad + result.errors + result.timeouts,
+    durationS: result.duration,
+    ...lat,
+    poolLeft: pool.length,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The APDU mix: what a reader does with each card — SELECT the transit application, READ BINARY
+// of EF15 (issuer data, by SFI), GET BALANCE — in turn.
+
+export const APDU_MIX = [
+  { name: 'SELECT transit AID', hex: '00a4040008a000000632010105' },
+  { name: 'READ BINARY EF15', hex: '00b0950000' },
+  { name: 'GET BALANCE', hex: '805c000204' },
+] as const;
+
+/** Card state of the APDU case: the index in APDU_MIX of its next command. */
+export function apduCase(): HttpCase<number> {
+  const bodies = APDU_MIX.map((a) => JSON.stringify({ apdu: a.hex }));
+  return {
+    request: (card) => ({ path: `/v1/cards/${card.id}/apdu`, body: bodies[card.state] }),
+    check: (card, status, body) => {
+      const ok = status === 200 && body.includes('"sw":"9000"');
+      // After a failure the card starts again with SELECT.
+      card.state = ok ? (card.state + 1) % APDU_MIX.length : 0;
+      return { ok, keep: true };
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Taps: each card alternates an entry gate and an exit gate.
+
+export interface TapState {
+  /** Where the card's next tap goes. */
+  next: 'entry' | 'exit';
+  /** Taps refused or otherwise unexpected, in a row: after 3 the card is retired. */
+  failures: number;
+}
+
+export interface TapGates {
+  entryId: string;
+  exitId: string;
+  /** Below this balance after an exit, the card is retired (its next trip might be refused). */
+  minBalanceFen: number;
+}
+
+/** The tap case: entered after an entry tap, exited after an exit tap; a card low on money retires. */
+export function tapCase(g: TapGates): HttpCase<TapState> {
+  return {
+    request: (card) => ({
+      path: `/v1/terminals/${card.state.next === 'entry' ? g.entryId : g.exitId}/taps`,
+      body: `{"cardId":${JSON.stringify(card.id)}}`,
+    }),
+    check: (card, status, body) => {
+      const want = card.state.next === 'entry' ? 'entered' : 'exited';
+      let reply: { outcome?: unknown; balanceFen?: unknown; balanceAfterFen?: unknown } | undefined;
+      if (status === 200) {
+        try {
+          reply = JSON.parse(body) as typeof reply;
+        } catch {
+          reply = undefined;
+        }
+      }
+      if (reply?.outcome !== want) {
+        card.state.failures++;
+        return { ok: false, keep: card.state.failures < 3 };
+      }
+      card.state.failures = 0;
+      card.state.next = card.state.next === 'entry' ? 'exit' : 'entry';
+      const balance = typeof reply.balanceAfterFen === 'number' ? reply.balanceAfterFen : reply.balanceFen;
+      return { ok: true, keep: !(want === 'exited' && typeof balance === 'number' && balance < g.minBalanceFen) };
+    },
+  };
+}

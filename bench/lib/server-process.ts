@@ -1,0 +1,112 @@
+// The server under test, in a child process of its own: `node dist/terminal-sim/cli/main.js serve
+// --port 0 --data <tmp>` (SQLite, as shipped), so the load generator in this process never shares
+// its event loop. Plus the few HTTP calls the benchmark makes to set up cards and terminals.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface ServerChild {
+  /** e.g. http://127.0.0.1:40123 */
+  url: string;
+  pid: number;
+  dataDir: string;
+  /** SIGTERM, wait for the exit (SIGKILL after 5 s), remove the data folder. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `ssc3 serve` from `cliPath` on a free port with a fresh SQLite folder.
+ * @throws Error when the server exits or prints no URL within 15 s.
+ */
+export async function startServerChild(cliPath: string, extraArgs: readonly string[] = []): Promise<ServerChild> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ssc3-bench-server-'));
+  const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0', '--data', dataDir, ...extraArgs], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`server printed no URL within 15 s\n${out}${err}`)), 15_000);
+      child.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /listening on (http:\/\/[^\s]+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      });
+      void exited.then((code) => {
+        clearTimeout(timer);
+        reject(new Error(`server exited with code ${code} before listening\n${out}${err}`));
+      });
+    });
+    return { url, pid: child.pid!, dataDir, stop: () => stopChild(child, exited, dataDir) };
+  } catch (e) {
+    await stopChild(child, exited, dataDir);
+    throw e;
+  }
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<number | null>, dataDir: string): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGTERM');
+    const t = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(t);
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+/**
+ * POSTs JSON and returns the parsed reply.
+ * @throws Error when the status is not `want`.
+ */
+export async function postJson<T>(url: string, body: unknown, want = 200): Promise<T> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await res.text();
+  if (res.status !== want) throw new Error(`POST ${url}: ${res.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text) as T;
+}
+
+/** Whether `method url` is routed (anything but 404 NOT_FOUND; 405 and 400 count as routed). */
+export async function routeExists(method: string, url: string): Promise<boolean> {
+  const res = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
+  const text = await res.text();
+  return !(res.status === 404 && text.includes('"NOT_FOUND"'));
+}
+
+/** The largest opening balance the issuer accepts (engine issueCardImage: 0..100 000 fen). */
+export const MAX_BALANCE_FEN = 100_000;
+
+/** Issues `n` cards with `balanceFen` each (seeds from `seedBase`); returns their ids. */
+export async function createCards(baseUrl: string, n: number, balanceFen: number, seedBase: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = await postJson<{ id: string }>(`${baseUrl}/v1/cards`, { balanceFen, seed: seedBase + i, algorithm: i % 2 === 0 ? '3des' : 'sm4' }, 201);
+    ids.push(c.id);
+  }
+  return ids;
+}
+
+let ticksPerSec: number | undefined;
+
+/**
+ * CPU seconds (user + system) used so far by process `pid`, from /proc/<pid>/stat; undefined where
+ * there is no /proc (not Linux). Resolution: one clock tick (10 ms).
+ */
+export function cpuSecondsOf(pid: number): number | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  ticksPerSec ??= Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSec;
+}

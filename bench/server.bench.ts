@@ -1,0 +1,266 @@
+// Server benchmark (issue 5, "Speed"): the simulator as a service, loaded from a second process.
+// The server runs as `ssc3 serve --port 0 --data <tmp>` (SQLite, WAL, synchronous=FULL) in a child
+// process; this process is the load generator:
+//
+//   http-tap    full taps over HTTP: POST /v1/terminals/:id/taps, each card alternating an entry
+//               gate and an exit gate (exit charges the fare), autocannon   target ≥ 5 000 taps/s
+//   http-apdu   POST /v1/cards/:id/apdu, SELECT / READ BINARY / GET BALANCE in turn on each card,
+//               autocannon                                                  target ≥ 10 000 APDUs/s
+//   ws-apdu-1   WebSocket /v1/cards/:id/apdu, 1 message in flight           target p99 < 2 ms
+//   ws-apdu-8   the same with 8 sockets on 8 cards, one message in flight on each
+//   pcsc-apdu   pyscard → pcscd → vpcd → our VpcdSlot, GET BALANCE / READ BINARY in a loop on a
+//               SQLite-backed card (root and the packages needed; else skipped) target ≥ 4 000/s
+//
+// Prints a table and PASS/MISS; writes bench/results/server.{json,md}; with --readme, refreshes
+// README.md's section. The load generator shares the machine's cores with the server.
+//
+//   npm run bench                                      every benchmark, this one last
+//   node dist/bench/server.bench.js --quick            ~25 s, writes nothing
+//   node dist/bench/server.bench.js --filter http-apdu --time 20000
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runIfEntry, updateReadmeSection } from './lib/entry.js';
+import { parseFlags } from './lib/cli.js';
+import { apduCase, runHttpLoad, tapCase, type HttpCase, type HttpLoadResult, type PooledCard, type TapState } from './lib/http-load.js';
+import { currentMachine } from './lib/measure.js';
+import { pcscUnavailable, runPcsc } from './lib/pcsc-rig.js';
+import { machineLine } from './lib/report.js';
+import { cpuSecondsOf, createCards, MAX_BALANCE_FEN, postJson, routeExists, startServerChild, type ServerChild } from './lib/server-process.js';
+import {
+  buildServerJson,
+  evaluateServerTargets,
+  latencySummary,
+  renderServerMarkdown,
+  renderServerTable,
+  renderServerTargets,
+  SERVER_CASES,
+  SERVER_NOTE,
+  skippedRow,
+  type ServerCaseId,
+  type ServerRow,
+} from './lib/server-report.js';
+import { runWsLoad } from './lib/ws-load.js';
+
+// ---- load sizes --------------------------------------------------------------------------------
+const SIZES = {
+  /** HTTP APDUs: keep-alive connections, one request in flight on each, and the cards they share. */
+  apduConnections: 16,
+  apduCards: 64,
+  /** Taps: connections and cards (a card is never on two connections at once). */
+  tapConnections: 16,
+  tapCards: 400,
+  /** Cards of the untimed warm-up run before the timed tap run (a warm-up leaves cards mid-trip). */
+  tapWarmupCards: 64,
+  /** An exit leaving less than this on the card retires it (the next fare might not be covered). */
+  tapMinBalanceFen: 2_000,
+  /** WebSocket: sockets (one card and one message in flight each) of the two ws cases. */
+  wsInFlight: { 'ws-apdu-1': 1, 'ws-apdu-8': 8 },
+  /** PC/SC: untimed APDUs, then timed ones (full run; quick: a tenth). */
+  pcscWarmup: 1_000,
+  pcscApdus: 20_000,
+} as const;
+
+interface Timing {
+  /** Timed seconds per case. */
+  durationS: number;
+  /** Untimed seconds before each (the same load). */
+  warmupS: number;
+}
+const QUICK: Timing = { durationS: 3, warmupS: 1 };
+const FULL: Timing = { durationS: 10, warmupS: 3 };
+
+export const SERVER_USAGE = `usage: node dist/bench/server.bench.js [options]
+  --quick          short run (~25 s): prints the table, writes nothing unless --out is given
+  --filter REGEX   run only the cases whose id matches (${SERVER_CASES.join(', ')})
+  --time MS        timed duration of each HTTP / WebSocket case (default 10 000; quick 3 000)
+  --out DIR        where to write server.json and server.md (default bench/results)
+  --readme         also rewrite README.md between <!-- bench:server --> and <!-- /bench:server -->
+  --help           this text`;
+
+/** The repository root, from dist/bench/server.bench.js. */
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CLI = join(ROOT, 'dist', 'terminal-sim', 'cli', 'main.js');
+const VICC = fileURLToPath(new URL('./lib/pcsc-vicc.js', import.meta.url));
+const PCSC_CLIENT = join(ROOT, 'bench', 'pcsc-client.py');
+
+const NAMES: Record<ServerCaseId, { name: string; unit: string }> = {
+  'http-tap': { name: 'Full tap over HTTP', unit: 'taps' },
+  'http-apdu': { name: 'APDU over HTTP', unit: 'APDUs' },
+  'ws-apdu-1': { name: 'APDU over WebSocket', unit: 'msgs' },
+  'ws-apdu-8': { name: 'APDU over WebSocket', unit: 'msgs' },
+  'pcsc-apdu': { name: 'APDU through pcscd + vpcd', unit: 'APDUs' },
+};
+
+/** CPU seconds the server used while `f` ran (undefined without /proc). */
+async function withServerCpu<T>(server: ServerChild, f: () => Promise<T>): Promise<[T, number | undefined]> {
+  const before = cpuSecondsOf(server.pid);
+  const r = await f();
+  const after = cpuSecondsOf(server.pid);
+  return [r, before === undefined || after === undefined ? undefined : after - before];
+}
+
+function httpRow(id: ServerCaseId, setup: string, r: HttpLoadResult, serverCpuS: number | undefined): ServerRow {
+  return {
+    id,
+    ...NAMES[id],
+    setup,
+    perSec: r.good / r.durationS,
+    p50Ms: r.p50Ms,
+    p99Ms: r.p99Ms,
+    maxMs: r.maxMs,
+    count: r.good,
+    errors: r.errors,
+    durationS: r.durationS,
+    ...(serverCpuS === undefined ? {} : { serverCpuS }),
+  };
+}
+
+function latencyRow(id: ServerCaseId, setup: string, r: { good: number; errors: number; durationS: number; latenciesMs: Float64Array }, serverCpuS?: number): ServerRow {
+  if (r.good === 0) return { ...skippedRow(id, NAMES[id].name, setup, NAMES[id].unit, `no good reply (${r.errors} errors)`), errors: r.errors };
+  return {
+    id,
+    ...NAMES[id],
+    setup,
+    perSec: r.good / r.durationS,
+    ...latencySummary(r.latenciesMs),
+    count: r.good,
+    errors: r.errors,
+    durationS: r.durationS,
+    ...(serverCpuS === undefined ? {} : { serverCpuS }),
+  };
+}
+
+/** Warm-up (untimed, on its own pool) then the timed run, with the server's CPU seconds during it. */
+async function warmAndRun<S>(
+  server: ServerChild,
+  c: HttpCase<S>,
+  warm: PooledCard<S>[],
+  pool: PooledCard<S>[],
+  connections: number,
+  t: Timing,
+): Promise<[HttpLoadResult, number | undefined]> {
+  await runHttpLoad(warm, c, { url: server.url, connections, durationS: t.warmupS });
+  return withServerCpu(server, () => runHttpLoad(pool, c, { url: server.url, connections, durationS: t.durationS }));
+}
+
+async function tapRow(server: ServerChild, t: Timing): Promise<ServerRow> {
+  const id = 'http-tap';
+  const setup = `${SIZES.tapConnections} connections, ${SIZES.tapCards} cards, entry and exit gates in turn`;
+  // The routes are being added (issue 5): skip cleanly until they are there.
+  if (!(await routeExists('POST', `${server.url}/v1/terminals`))) return skippedRow(id, NAMES[id].name, setup, NAMES[id].unit, 'route not available');
+  const entry = await postJson<{ id: string }>(`${server.url}/v1/terminals`, { kind: 'gate', direction: 'entry' }, 201);
+  const exit = await postJson<{ id: string }>(`${server.url}/v1/terminals`, { kind: 'gate', direction: 'exit' }, 201);
+  const c = tapCase({ entryId: entry.id, exitId: exit.id, minBalanceFen: SIZES.tapMinBalanceFen });
+  const fresh = (ids: string[]): PooledCard<TapState>[] => ids.map((cid) => ({ id: cid, state: { next: 'entry', failures: 0 } }));
+  const warm = fresh(await createCards(server.url, SIZES.tapWarmupCards, MAX_BALANCE_FEN, 10_000));
+  const pool = fresh(await createCards(server.url, SIZES.tapCards, MAX_BALANCE_FEN, 20_000));
+  const [r, cpu] = await warmAndRun(server, c, warm, pool, SIZES.tapConnections, t);
+  return httpRow(id, setup, r, cpu);
+}
+
+async function apduRow(server: ServerChild, t: Timing): Promise<ServerRow> {
+  const ids = await createCards(server.url, SIZES.apduCards, 5_000, 30_000);
+  const pool = (): PooledCard<number>[] => ids.map((cid) => ({ id: cid, state: 0 }));
+  const [r, cpu] = await warmAndRun(server, apduCase(), pool(), pool(), SIZES.apduConnections, t);
+  return httpRow('http-apdu', `${SIZES.apduConnections} connections, ${SIZES.apduCards} cards, SELECT / READ BINARY / GET BALANCE`, r, cpu);
+}
+
+async function wsRow(server: ServerChild, id: 'ws-apdu-1' | 'ws-apdu-8', t: Timing): Promise<ServerRow> {
+  const n = SIZES.wsInFlight[id];
+  const ids = await createCards(server.url, n, 5_000, id === 'ws-apdu-1' ? 40_000 : 40_100);
+  let before: number | undefined;
+  let cpu: number | undefined;
+  const r = await runWsLoad(server.url, ids, t.durationS * 1000, t.warmupS * 1000, (phase) => {
+    const now = cpuSecondsOf(server.pid);
+    if (phase === 'start') before = now;
+    else cpu = now === undefined || before === undefined ? undefined : now - before;
+  });
+  return latencyRow(id, `${n} socket${n > 1 ? 's' : ''} on ${n} card${n > 1 ? 's' : ''}, 1 message in flight each, hex text`, r, cpu);
+}
+
+async function pcscRow(quick: boolean): Promise<ServerRow> {
+  const id = 'pcsc-apdu';
+  const n = quick ? SIZES.pcscApdus / 10 : SIZES.pcscApdus;
+  const setup = `pyscard SCardTransmit, ${n} GET BALANCE / READ BINARY, 1 in flight, SQLite-backed card`;
+  const why = pcscUnavailable();
+  if (why !== undefined) return skippedRow(id, NAMES[id].name, setup, NAMES[id].unit, why);
+  const r = await runPcsc(VICC, PCSC_CLIENT, n, quick ? SIZES.pcscWarmup / 10 : SIZES.pcscWarmup);
+  return latencyRow(id, setup, r);
+}
+
+/**
+ * Runs the benchmark with command-line flags `argv`.
+ * @returns the process exit code: 0; 1 when a case failed (its row says why); 2 for bad flags or
+ *   when no case matches --filter.
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  let flags;
+  try {
+    flags = parseFlags(argv);
+  } catch (e) {
+    console.error(`${(e as Error).message}\n${SERVER_USAGE}`);
+    return 2;
+  }
+  if (flags.help) {
+    console.log(SERVER_USAGE);
+    return 0;
+  }
+  const base = flags.quick ? QUICK : FULL;
+  const t: Timing = { durationS: flags.timeMs === undefined ? base.durationS : flags.timeMs / 1000, warmupS: base.warmupS };
+  const cases = SERVER_CASES.filter((id) => flags.filter === undefined || flags.filter.test(id));
+  if (cases.length === 0) {
+    console.error(`no case matches --filter ${String(flags.filter)}; cases: ${SERVER_CASES.join(', ')}`);
+    return 2;
+  }
+
+  const m = currentMachine();
+  console.log(`${machineLine(m)}\n${SERVER_NOTE}\n`);
+  const rows: ServerRow[] = [];
+  let failed = false;
+  const attempt = async (id: ServerCaseId, run: () => Promise<ServerRow>): Promise<void> => {
+    process.stderr.write(`${id}: ${id === 'pcsc-apdu' ? '' : `${t.warmupS} s warm-up + ${t.durationS} s timed`}\n`);
+    try {
+      const row = await run();
+      if (row.skipped !== undefined) console.log(`${id}: skipped: ${row.skipped}`);
+      rows.push(row);
+    } catch (e) {
+      failed = true;
+      const msg = (e as Error).message;
+      console.error(`${id}: FAILED: ${msg}`);
+      rows.push(skippedRow(id, NAMES[id].name, '', NAMES[id].unit, `failed: ${msg.split('\n')[0]}`));
+    }
+  };
+
+  const needsServer = cases.some((id) => id !== 'pcsc-apdu');
+  const server = needsServer ? await startServerChild(CLI) : undefined;
+  try {
+    for (const id of cases) {
+      if (id === 'http-tap') await attempt(id, () => tapRow(server!, t));
+      else if (id === 'http-apdu') await attempt(id, () => apduRow(server!, t));
+      else if (id === 'ws-apdu-1' || id === 'ws-apdu-8') await attempt(id, () => wsRow(server!, id, t));
+    }
+  } finally {
+    await server?.stop();
+  }
+  // With the server stopped: pcscd, the vicc and the client have the machine to themselves.
+  if (cases.includes('pcsc-apdu')) await attempt('pcsc-apdu', () => pcscRow(flags.quick));
+
+  const targets = evaluateServerTargets(rows).filter((x) => cases.includes(x.id));
+  console.log(`\n${renderServerTable(rows, targets)}`);
+  console.log(`\nTargets${flags.quick ? ' (quick run: indicative only)' : ''}\n${renderServerTargets(rows, targets)}`);
+  console.log(`\n${machineLine(m)}`);
+
+  const md = renderServerMarkdown(rows, targets, m);
+  const outDir = flags.out ?? (flags.quick ? undefined : join(ROOT, 'bench', 'results'));
+  if (outDir !== undefined) {
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(outDir, 'server.json'), JSON.stringify(buildServerJson(rows, targets, m), null, 2) + '\n');
+    writeFileSync(join(outDir, 'server.md'), md);
+    console.log(`wrote ${join(outDir, 'server.json')}, server.md`);
+  }
+  if (flags.readme) updateReadmeSection(ROOT, 'server', md);
+  return failed ? 1 : 0;
+}
+
+runIfEntry(import.meta.url, main);
