@@ -125,13 +125,16 @@ fi
 CARDPID=$!
 log "card pid $CARDPID"
 
-# 3. Wait until pcscd reports the card (it polls every ~400 ms; pitfall 10).
-ATR=""
-for _ in $(seq 75); do
-  if ATR="$(timeout 5 opensc-tool -r "$READER" -a 2>/dev/null)"; then break; fi
-  ATR=""; kill -0 "$CARDPID" 2>/dev/null || break; sleep 0.2
-done
-[ -n "$ATR" ] || { log "FAIL: no card in '$READER'"; cat "$LOGS/card.log" >&2; exit 1; }
+# 3. Wait until pcscd reports the card (it polls every ~400 ms; pitfall 10), or its absence.
+wait_card() {  # wait_card present|absent
+  for _ in $(seq 75); do
+    if ATR="$(timeout 5 opensc-tool -r "$READER" -a 2>/dev/null)"; then [ "$1" = present ] && return 0
+    else [ "$1" = absent ] && return 0; fi
+    kill -0 "$CARDPID" 2>/dev/null || return 1; sleep 0.2
+  done
+  return 1
+}
+wait_card present || { log "FAIL: no card in '$READER'"; cat "$LOGS/card.log" >&2; exit 1; }
 log "ATR $ATR"
 
 # 4. opensc-tool: SELECT the transit application, READ BINARY EF15 by SFI. -c default: no
@@ -143,17 +146,27 @@ OKS="$(grep -c 'Received (SW1=0x90, SW2=0x00)' "$LOGS/opensc.txt" || true)"
 [ "$OKS" -ge 2 ] || { log "FAIL: opensc-tool: expected two 90 00 status words"; cat "$LOGS/opensc.txt" "$LOGS/card.log" >&2; exit 1; }
 log "opensc-tool: SELECT and READ BINARY 0015 answered 9000"
 
-# 5. In serve mode: the card in slot 0 and its balance over HTTP before the ride.
-card_json() {  # card_json PATH EXPR: GET http://127.0.0.1:$HTTP_PORT/PATH, evaluate EXPR on it (j)
-  nsenter -t "$PCSCD" -n curl -sf "http://127.0.0.1:$HTTP_PORT/$1" | node -e '
+# 5. In serve mode: the card in slot 0 (GET /v1/readers) must be the beijing-standard 3DES demo
+#    card; note its balance, then take it out and put it back over HTTP, as a user would.
+card_json() {  # card_json [curl args] PATH EXPR: curl http://127.0.0.1:$HTTP_PORT/PATH, EXPR on the JSON (j)
+  local expr="${*: -1}" path="${*: -2:1}"
+  nsenter -t "$PCSCD" -n curl -sf "${@:1:$#-2}" "http://127.0.0.1:$HTTP_PORT/$path" | node -e '
     let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
-      const j = JSON.parse(s); const v = eval(process.argv[1]); if (v === undefined) process.exit(1); console.log(v); });' "$2"
+      const j = JSON.parse(s); const v = eval(process.argv[1]); if (v === undefined) process.exit(1); console.log(v); });' "$expr"
 }
 if [ "$CARD" = serve ]; then
-  CARD_ID="$(card_json v1/cards 'j.cards.find((c) => c.profile === "beijing-standard" && c.algorithm === "3des")?.id')" \
-    || { log "FAIL: GET /v1/cards: no beijing-standard 3des card"; exit 1; }
+  CARD_ID="$(card_json v1/readers 'j.readers.find((r) => r.slot === 0)?.cardId ?? undefined')" \
+    || { log "FAIL: GET /v1/readers: no card in slot 0"; exit 1; }
+  card_json v1/cards "j.cards.find((c) => c.id === '$CARD_ID' && c.profile === 'beijing-standard' && c.algorithm === '3des')?.id" >/dev/null \
+    || { log "FAIL: GET /v1/cards: slot 0 holds $CARD_ID, not the beijing-standard 3des demo card"; exit 1; }
   BEFORE="$(card_json "v1/cards/$CARD_ID" 'j.balanceFen')" || { log "FAIL: GET /v1/cards/$CARD_ID"; exit 1; }
-  log "card $CARD_ID: $BEFORE fen before the ride (HTTP)"
+  log "slot 0: card $CARD_ID, $BEFORE fen (HTTP)"
+  card_json -X POST "v1/readers/0/remove" 'j.cardId === null || undefined' >/dev/null || { log "FAIL: POST /v1/readers/0/remove"; exit 1; }
+  wait_card absent || { log "FAIL: pcscd still sees a card after POST /v1/readers/0/remove"; exit 1; }
+  card_json -X POST -H 'content-type: application/json' -d "{\"cardId\":\"$CARD_ID\"}" "v1/readers/0/insert" "j.cardId === '$CARD_ID' || undefined" >/dev/null \
+    || { log "FAIL: POST /v1/readers/0/insert"; exit 1; }
+  wait_card present || { log "FAIL: no card after POST /v1/readers/0/insert"; exit 1; }
+  log "POST /v1/readers/0/remove and /insert: pcscd saw the card go and come back"
 fi
 
 # 6. pyscard: a full gate entry and exit, the PSAM computed by the script.
@@ -170,7 +183,8 @@ if [ "$CARD" = serve ]; then
   WANT_BEFORE="$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).balanceBeforeFen' "$RESULT")"
   [ "$BEFORE" = "$WANT_BEFORE" ] && [ "$GOT" = "$WANT" ] \
     || { log "FAIL: HTTP: balance before $BEFORE, now serial/balance/offline counter $GOT; PC/SC saw $WANT_BEFORE, then $WANT"; exit 1; }
-  log "HTTP GET /v1/cards/$CARD_ID: $BEFORE -> ${GOT#* } (balance fen, offline counter), as seen over PC/SC"
+  read -r _ AFTER OFFLINE <<< "$GOT"
+  log "GET /v1/cards/$CARD_ID: balance $BEFORE -> $AFTER fen, offline counter $OFFLINE, as pyscard saw them"
 fi
 
 log "PASS ($CARD, $(elapsed) s)"
