@@ -74,6 +74,8 @@ export interface SlotCard {
   powerOn(): Uint8Array;
   powerOff(): void;
   transmit(apdu: Uint8Array): Uint8Array;
+  /** The card's ATR, known without powering it (pcscd asks every ~400 ms). */
+  readonly atr: Uint8Array;
 }
 
 export class CardService {
@@ -243,6 +245,9 @@ export class CardService {
       powerOn: () => run((sc) => (sc.powerOff(), sc.powerOn())),
       powerOff: () => run((sc) => sc.powerOff()),
       transmit: (apdu) => run((sc) => sc.transmit(apdu)),
+      get atr() {
+        return run((sc) => sc.card.atr);
+      },
     };
   }
 
