@@ -16,6 +16,7 @@ describe('HTTP fuzz: malformed requests', () => {
   it(`${REQUESTS} malformed requests → all 4xx, zero 5xx, server still serves`, async () => {
     const { app } = await makeApp({ seed: 9 });
     const { id } = (await app.inject({ method: 'POST', url: '/v1/cards', payload: {} })).json();
+    const gate = (await app.inject({ method: 'POST', url: '/v1/terminals', payload: { kind: 'gate', direction: 'entry' } })).json().id as string;
     const rng = seededRng('http-fuzz');
     const rand = (n: number) => {
       const b = rng.bytes(4);
@@ -69,6 +70,18 @@ describe('HTTP fuzz: malformed requests', () => {
         const method = sub === '' ? pick(['GET', 'DELETE'] as const) : 'POST';
         return { method, url: `/v1/cards/${unknownId()}${sub}`, ...(sub === '/apdu' ? { payload: { apdu: SELECT_TRANSIT } } : sub === '/faults' ? { payload: { tear: { afterApdus: 0, phase: 'after-commit' } } } : {}) };
       },
+      // terminal, journal, clearing and reader routes
+      () => ({
+        method: 'POST',
+        url: pick(['/v1/terminals', `/v1/terminals/${gate}/taps`, `/v1/terminals/${gate}/loads`, '/v1/clearing/verify', '/v1/readers/0/insert']),
+        payload: JSON.stringify(randomJson(3)),
+        headers: { 'content-type': 'application/json' },
+      }),
+      () => ({ method: 'POST', url: '/v1/terminals', payload: { kind: pick(['gate', 'bus', 'topup']), [pick(['direction', 'station', 'route', 'stop', 'terminalId'])]: pick<unknown>([-5, 'x', 1.5, [], { name: 5 }, null, { line: 0, station: 0 }, 'ZZZZZZZZZZZZ', { stops: [] }]) } }),
+      () => ({ method: 'POST', url: `/v1/terminals/${pick([gate, unknownId()])}/taps`, payload: { cardId: pick([id, unknownId(), '', 5]), at: pick<unknown>([randomString(20), 5, '2026-13-01T00:00:00Z', '2026-01-01T25:00:00+08:00', null]) } }),
+      () => ({ method: 'POST', url: `/v1/terminals/${gate}/loads`, payload: { cardId: id, amountFen: pick<unknown>([-1, 1.5, 'ten', 2 ** 40, 2000]) } }),
+      () => ({ method: 'GET', url: `/v1/journal?${pick(['limit', 'since', 'afterId', 'x'])}=${encodeURIComponent(pick(['-1', '1e3', 'x y', '', '99999999999999999999']))}` }),
+      () => ({ method: pick(['PUT', 'PATCH', 'GET'] as const), url: pick([`/v1/terminals/${gate}/taps`, '/v1/clearing/verify', '/v1/readers/0/insert', '/v1/journal/1']) }),
       // wrong methods and unknown routes
       () => ({ method: pick(['PUT', 'PATCH', 'DELETE'] as const), url: pick(['/v1/cards', `/v1/cards/${id}/apdu`, `/v1/cards/${id}/reset`, '/healthz']) }),
       () => ({ method: pick(['GET', 'POST', 'PUT'] as const), url: `/${pick(['v1', 'v2', 'api', 'x'])}/${encodeURIComponent(randomString(12))}` }),
