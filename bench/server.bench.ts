@@ -8,8 +8,9 @@
 //               autocannon                                                  target ≥ 10 000 APDUs/s
 //   ws-apdu-1   WebSocket /v1/cards/:id/apdu, 1 message in flight           target p99 < 2 ms
 //   ws-apdu-8   the same with 8 sockets on 8 cards, one message in flight on each
-//   pcsc-apdu   pyscard → pcscd → vpcd → our VpcdSlot, GET BALANCE / READ BINARY in a loop on a
-//               SQLite-backed card (root and the packages needed; else skipped) target ≥ 4 000/s
+//   pcsc-apdu   pyscard → pcscd → vpcd → `ssc3 serve --vpcd` (its own, in pcscd's network
+//               namespace), GET BALANCE / READ BINARY in a loop on the demo card in slot 0
+//               (root and the packages needed; else skipped)             target ≥ 4 000 APDUs/s
 //
 // Prints a table and PASS/MISS; writes bench/results/server.{json,md}; with --readme, refreshes
 // README.md's section. The load generator shares the machine's cores with the server.
@@ -81,7 +82,6 @@ export const SERVER_USAGE = `usage: node dist/bench/server.bench.js [options]
 /** The repository root, from dist/bench/server.bench.js. */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'dist', 'terminal-sim', 'cli', 'main.js');
-const VICC = fileURLToPath(new URL('./lib/pcsc-vicc.js', import.meta.url));
 const PCSC_CLIENT = join(ROOT, 'bench', 'pcsc-client.py');
 
 const NAMES: Record<ServerCaseId, { name: string; unit: string }> = {
@@ -182,10 +182,10 @@ async function wsRow(server: ServerChild, id: 'ws-apdu-1' | 'ws-apdu-8', t: Timi
 async function pcscRow(quick: boolean): Promise<ServerRow> {
   const id = 'pcsc-apdu';
   const n = quick ? SIZES.pcscApdus / 10 : SIZES.pcscApdus;
-  const setup = `pyscard SCardTransmit, ${n} GET BALANCE / READ BINARY, 1 in flight, SQLite-backed card`;
+  const setup = `pyscard SCardTransmit, ${n} GET BALANCE / READ BINARY, 1 in flight; ssc3 serve --vpcd, SQLite`;
   const why = pcscUnavailable();
   if (why !== undefined) return skippedRow(id, NAMES[id].name, setup, NAMES[id].unit, why);
-  const r = await runPcsc(VICC, PCSC_CLIENT, n, quick ? SIZES.pcscWarmup / 10 : SIZES.pcscWarmup);
+  const r = await runPcsc(CLI, PCSC_CLIENT, n, quick ? SIZES.pcscWarmup / 10 : SIZES.pcscWarmup);
   return latencyRow(id, setup, r);
 }
 
@@ -243,7 +243,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   } finally {
     await server?.stop();
   }
-  // With the server stopped: pcscd, the vicc and the client have the machine to themselves.
+  // With the HTTP server stopped: pcscd, `ssc3 serve --vpcd` and the client have the machine to themselves.
   if (cases.includes('pcsc-apdu')) await attempt('pcsc-apdu', () => pcscRow(flags.quick));
 
   const targets = evaluateServerTargets(rows).filter((x) => cases.includes(x.id));

@@ -1,6 +1,7 @@
-// The PC/SC rig of the server benchmark: pcscd with Debian's vpcd driver, our vicc
-// (bench/lib/pcsc-vicc.ts, a SQLite-backed card in a VpcdSlot) and a pyscard client
-// (bench/pcsc-client.py) sending APDUs in a loop, timed on the client:
+// The PC/SC rig of the server benchmark: pcscd with Debian's vpcd driver, the simulator as
+// `ssc3 serve --demo --vpcd 127.0.0.1:35963 --data <tmp>` (the demo's standard 3DES card waits in
+// slot 0; SQLite, as for HTTP) and a pyscard client (bench/pcsc-client.py) sending APDUs in a
+// loop, timed on the client:
 //
 //   pyscard → libpcsclite → pcscd → vpcd → TCP 127.0.0.1:35963 → VpcdSlot → StoredCard → SQLite
 //
@@ -64,14 +65,14 @@ function collect(p: ChildProcess): { out: () => string; err: () => string } {
 }
 
 /**
- * Starts pcscd and the vicc, runs the client (`n` timed APDUs after `warmup` untimed ones) and
- * stops everything it started.
+ * Starts pcscd and `ssc3 serve --vpcd` (from `cliPath`), runs the client (`n` timed APDUs after
+ * `warmup` untimed ones) and stops everything it started.
  * @throws Error when a step fails (the message carries the process's output).
  */
-export async function runPcsc(viccScript: string, clientScript: string, n: number, warmup: number): Promise<PcscResult> {
+export async function runPcsc(cliPath: string, clientScript: string, n: number, warmup: number): Promise<PcscResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ssc3-bench-pcsc-'));
   let pcscd: ChildProcess | undefined;
-  let vicc: ChildProcess | undefined;
+  let server: ChildProcess | undefined;
   try {
     // unshare and bash both exec: the child's PID is pcscd's.
     pcscd = spawn(
@@ -97,24 +98,29 @@ export async function runPcsc(viccScript: string, clientScript: string, n: numbe
     }
     if (!listening) throw new Error(`vpcd is not listening on 35963 after 10 s: ${pcscdLog.out()}${pcscdLog.err()}`);
 
-    // nsenter execs: the child's PID is node's.
-    vicc = spawn('nsenter', ['-t', pid, '-n', process.execPath, viccScript, '--data', dataDir, '--slot', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const viccLog = collect(vicc);
-    for (let i = 0; i < 100 && !viccLog.out().includes('ready'); i++) {
-      if (vicc.exitCode !== null) throw new Error(`the vicc exited with ${vicc.exitCode}: ${viccLog.err()}`);
+    // In pcscd's namespace, where vpcd listens (nsenter execs: the child's PID is node's). Its
+    // HTTP port (0: any) is unused here.
+    server = spawn(
+      'nsenter',
+      ['-t', pid, '-n', process.execPath, cliPath, 'serve', '--port', '0', '--data', dataDir, '--demo', '--vpcd', '127.0.0.1:35963'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const serverLog = collect(server);
+    for (let i = 0; i < 150 && !serverLog.out().includes('listening on'); i++) {
+      if (server.exitCode !== null) throw new Error(`ssc3 serve exited with ${server.exitCode}: ${serverLog.err()}`);
       await sleep(100);
     }
-    if (!viccLog.out().includes('ready')) throw new Error(`the vicc did not start: ${viccLog.err()}`);
+    if (!serverLog.out().includes('listening on')) throw new Error(`ssc3 serve did not start: ${serverLog.out()}${serverLog.err()}`);
 
     const client = spawn(PYTHON, [clientScript, PCSC_READER, String(n), String(warmup)], { stdio: ['ignore', 'pipe', 'pipe'] });
     const clientLog = collect(client);
     const code = await new Promise<number | null>((r) => client.once('exit', r));
-    if (code !== 0) throw new Error(`the pyscard client exited with ${code}: ${clientLog.err()}\nvicc: ${viccLog.err()}`);
+    if (code !== 0) throw new Error(`the pyscard client exited with ${code}: ${clientLog.err()}\nssc3 serve: ${serverLog.err()}`);
     const res = JSON.parse(clientLog.out()) as { good: number; errors: number; seconds: number; latenciesMs: number[] };
     return { good: res.good, errors: res.errors, durationS: res.seconds, latenciesMs: Float64Array.from(res.latenciesMs) };
   } finally {
-    // The vicc first (card removed), then pcscd (it removes /run/pcscd/* on SIGTERM).
-    await stop(vicc);
+    // The server first (card removed), then pcscd (it removes /run/pcscd/* on SIGTERM).
+    await stop(server);
     await stop(pcscd);
     rmSync(dataDir, { recursive: true, force: true });
   }
