@@ -208,11 +208,11 @@ export class CardService {
   }
 
   /**
-   * Runs an async flow (a tap, a load) on the card's session while holding the card's lock and
-   * the extra `keys`. @throws ApiError UNKNOWN_CARD, CARD_IN_READER
+   * Runs an async flow (a tap, a load) on the card's session while holding the card's lock.
+   * @throws ApiError UNKNOWN_CARD, CARD_IN_READER
    */
-  async withCard<T>(id: string, keys: readonly string[], f: (sc: StoredCard) => Promise<T>): Promise<T> {
-    return this.locks.run([cardKey(id), ...keys], async () => {
+  async withCard<T>(id: string, f: (sc: StoredCard) => Promise<T>): Promise<T> {
+    return this.locks.run([cardKey(id)], async () => {
       this.notInReader(id);
       const sc = this.session(id);
       try {

@@ -220,32 +220,34 @@ export class TerminalService {
    */
   async tap(id: string, input: { cardId: string; at?: string; side?: 'on' | 'off'; stop?: number }): Promise<TapView> {
     const at = parseAt(input.at);
-    return this.cards.withCard(input.cardId, [terminalKey(id)], async (sc) => {
-      const t = this.instance(id);
-      if (t.config.kind === 'topup') throw new ApiError('WRONG_TERMINAL_KIND', { id, kind: 'top-up point', what: 'POST /v1/terminals/{id}/loads to load a card' });
-      if (t.config.kind === 'gate' && (input.side !== undefined || input.stop !== undefined)) {
-        throw new ApiError('BAD_TERMINAL_OPTIONS', { detail: `"side" and "stop" are for bus validators; terminal "${id}" is a gate` });
-      }
-      if (t.bus && input.stop !== undefined) {
-        try {
-          t.bus.atStop(input.stop);
-        } catch (e) {
-          if (e instanceof RangeError) throw new ApiError('BAD_TERMINAL_OPTIONS', { detail: e.message });
-          throw e;
+    return this.cards.withCard(input.cardId, async (sc) => {
+      const { outcome, decision } = await this.flow<GateOutcome | BusOutcome>(id, sc, at, (t) => {
+        if (t.config.kind === 'topup') throw new ApiError('WRONG_TERMINAL_KIND', { id, kind: 'top-up point', what: 'POST /v1/terminals/{id}/loads to load a card' });
+        if (t.config.kind === 'gate' && (input.side !== undefined || input.stop !== undefined)) {
+          throw new ApiError('BAD_TERMINAL_OPTIONS', { detail: `"side" and "stop" are for bus validators; terminal "${id}" is a gate` });
         }
-      }
-      const outcome = await this.flow<GateOutcome | BusOutcome>(t, sc, at, () => (t.gate ? t.gate.present() : input.side === 'off' ? t.bus!.tapOff() : t.bus!.tapOn()));
-      return tapView(id, outcome, t.decision);
+        if (t.bus && input.stop !== undefined) {
+          try {
+            t.bus.atStop(input.stop);
+          } catch (e) {
+            if (e instanceof RangeError) throw new ApiError('BAD_TERMINAL_OPTIONS', { detail: e.message });
+            throw e;
+          }
+        }
+        return () => (t.gate ? t.gate.present() : input.side === 'off' ? t.bus!.tapOff() : t.bus!.tapOn());
+      });
+      return tapView(id, outcome, decision);
     });
   }
 
   /** Loads `amountFen` at a top-up point. @throws ApiError as tap */
   async load(id: string, input: { cardId: string; amountFen: number; at?: string }): Promise<LoadView> {
     const at = parseAt(input.at);
-    return this.cards.withCard(input.cardId, [terminalKey(id)], async (sc) => {
-      const t = this.instance(id);
-      if (!t.topUp) throw new ApiError('WRONG_TERMINAL_KIND', { id, kind: t.config.kind === 'gate' ? 'gate' : 'bus validator', what: 'POST /v1/terminals/{id}/taps to tap a card' });
-      const outcome = await this.flow<TopUpOutcome>(t, sc, at, () => t.topUp!.load(input.amountFen));
+    return this.cards.withCard(input.cardId, async (sc) => {
+      const { outcome } = await this.flow<TopUpOutcome>(id, sc, at, (t) => {
+        if (!t.topUp) throw new ApiError('WRONG_TERMINAL_KIND', { id, kind: t.config.kind === 'gate' ? 'gate' : 'bus validator', what: 'POST /v1/terminals/{id}/taps to tap a card' });
+        return () => t.topUp!.load(input.amountFen);
+      });
       return loadView(id, outcome);
     });
   }
@@ -255,45 +257,64 @@ export class TerminalService {
     this.live.clear();
   }
 
-  /** Runs one terminal flow with the card in the terminal's reader, saved as one unit. */
-  private async flow<T extends { kind: string }>(t: Live, sc: StoredCard, at: number | undefined, run: () => Promise<T>): Promise<T> {
-    t.captured = [];
-    t.decision = undefined;
-    t.at = at;
-    t.reader.insertCard(sc.card);
-    let outcome: T;
+  /**
+   * Runs one terminal flow with the card in the terminal's reader, saved as one unit with the
+   * terminal's state and the journal records. The terminal is held only while the flow talks to
+   * the card; the save (a group commit on SQLite) is awaited with only the card held, so the
+   * terminal's next tap can join the same commit. The terminal state is taken at the commit:
+   * by then it covers every flow queued before it (StoredCard.run, saveImageAndJournalGrouped).
+   * `prepare` checks the request against the terminal and returns the flow.
+   */
+  private async flow<T extends { kind: string }>(
+    id: string,
+    sc: StoredCard,
+    at: number | undefined,
+    prepare: (t: Live) => () => Promise<T>,
+  ): Promise<{ outcome: T; decision: FareDecision | undefined }> {
+    let t: Live | undefined;
+    let result: { outcome: T; decision: FareDecision | undefined };
     try {
-      outcome = await sc.run(async () => {
-        const value = await run();
-        const write = this.stateWrite(t);
-        return { value, records: t.captured, ...(write ? { terminal: write } : {}) };
-      });
+      result = await sc.run(() =>
+        this.cards.locks.run([terminalKey(id)], async () => {
+          const live = this.instance(id);
+          t = live;
+          const run = prepare(live);
+          live.captured = [];
+          live.decision = undefined;
+          live.at = at;
+          live.reader.insertCard(sc.card);
+          try {
+            const outcome = await run();
+            return { value: { outcome, decision: live.decision }, records: live.captured, terminal: { id, state: () => this.lateState(live) } };
+          } finally {
+            live.reader.removeCard();
+            live.at = undefined;
+          }
+        }),
+      );
     } catch (e) {
       // The terminal's in-memory state may be ahead of the store: rebuild it on next use.
-      this.live.delete(t.row.id);
+      if (t && !(e instanceof ApiError) && this.live.get(id) === t) this.live.delete(id);
       throw e;
-    } finally {
-      t.reader.removeCard();
-      t.at = undefined;
     }
-    this.committed(t);
     // The card goes back to the API's own reader, powered — unless it was torn mid-flow: it
     // stays unpowered until POST /v1/cards/:id/reset, as after a torn APDU.
-    if (outcome.kind !== 'interrupted') sc.powerOn();
-    return outcome;
+    if (result.outcome.kind !== 'interrupted') sc.powerOn();
+    return result;
   }
 
-  /** The terminal state to save with the card when it changed. */
-  private stateWrite(t: Live): { id: string; state: TerminalState } | undefined {
+  /**
+   * The terminal's state when it changed since the last save, else undefined; called at the
+   * commit that saves it (so it is marked saved here: a failed commit drops the terminal).
+   */
+  private lateState(t: Live): TerminalState | undefined {
     const soft = this.softState(t);
+    const softText = JSON.stringify(soft);
     const psamChanged = t.psam !== undefined && t.psam.generation !== t.psamGen;
-    if (!psamChanged && JSON.stringify(soft) === t.softText) return undefined;
-    return { id: t.row.id, state: { ...(t.psam ? { psam: t.psam.toJSON() } : {}), ...soft } };
-  }
-
-  private committed(t: Live): void {
+    if (!psamChanged && softText === t.softText) return undefined;
     if (t.psam) t.psamGen = t.psam.generation;
-    t.softText = JSON.stringify(this.softState(t));
+    t.softText = softText;
+    return { ...(t.psam ? { psam: t.psam.toJSON() } : {}), ...soft };
   }
 
   /** The state besides the PSAM: pending list, bus stop. */

@@ -82,6 +82,15 @@ export interface TerminalStateWrite {
   state: unknown;
 }
 
+/**
+ * A terminal state taken when the write is committed (group commit): `state()` returns the
+ * terminal's state at that moment, or undefined when nothing changed since its last save.
+ */
+export interface LateTerminalStateWrite {
+  id: string;
+  state: () => unknown;
+}
+
 export interface CardStore {
   /** @throws StoreConflictError when the id exists; RangeError for a bad id, image or meta. */
   createCard(id: string, image: CardImage, meta?: CardMeta): void;
@@ -111,6 +120,13 @@ export interface CardStore {
    * @throws as saveImage and appendJournal; TerminalNotFoundError.
    */
   saveImageAndJournal(id: string, image: CardImage, records: readonly JournalRecord[], expectedVersion?: number, terminal?: TerminalStateWrite): number;
+  /**
+   * Group commit (optional; stores where a commit costs an fsync implement it): as
+   * saveImageAndJournal, but the write joins the others issued in the same event-loop turn in
+   * one transaction — one fsync for all — and the promise settles once that transaction is
+   * durable. Each write is its own savepoint: one that fails rejects alone.
+   */
+  saveImageAndJournalGrouped?(id: string, image: CardImage, records: readonly JournalRecord[], expectedVersion?: number, terminal?: LateTerminalStateWrite): Promise<number>;
   /** @throws StoreConflictError when the id exists; RangeError for a bad id, kind or value. */
   createTerminal(id: string, kind: TerminalKind, config: unknown, state: unknown): void;
   getTerminal(id: string): TerminalRow | undefined;

@@ -13,7 +13,19 @@ import Database from 'better-sqlite3';
 import type { CardImage } from '../../engine/index.js';
 import type { JournalRecord } from '../clearing/journal.js';
 import { CardNotFoundError, StoreConflictError, TerminalNotFoundError } from './card-store.js';
-import type { CardMeta, CardStore, CardStoreOptions, CardSummaryRow, JournalQuery, JournalRow, StoredImage, TerminalKind, TerminalRow, TerminalStateWrite } from './card-store.js';
+import type {
+  CardMeta,
+  CardStore,
+  CardStoreOptions,
+  CardSummaryRow,
+  JournalQuery,
+  JournalRow,
+  LateTerminalStateWrite,
+  StoredImage,
+  TerminalKind,
+  TerminalRow,
+  TerminalStateWrite,
+} from './card-store.js';
 import { migrate } from './sqlite-schema.js';
 import {
   canonicalRecord,
@@ -64,6 +76,18 @@ interface JournalDbRow {
   created_at: number;
 }
 
+/** A write waiting for the next group commit. */
+interface QueuedWrite {
+  id: string;
+  text: string;
+  facts: { serial: string | undefined; profile: string | undefined };
+  records: readonly JournalRecord[];
+  expected: number | undefined;
+  terminal: LateTerminalStateWrite | undefined;
+  resolve: (version: number) => void;
+  reject: (e: unknown) => void;
+}
+
 interface TerminalDbRow {
   id: string;
   kind: TerminalKind;
@@ -105,6 +129,8 @@ export class SqliteCardStore implements CardStore {
     terminal: { id: string; text: string } | undefined,
   ) => number;
   private readonly appendTx: (records: readonly JournalRecord[], cardId: string | null) => void;
+  private readonly groupTx: (batch: readonly QueuedWrite[]) => (number | { error: unknown })[];
+  private queue: QueuedWrite[] = [];
 
   /**
    * Opens (creating unless `mustExist`) the database at `path` (':memory:' for a private one)
@@ -155,6 +181,30 @@ export class SqliteCardStore implements CardStore {
       this.insertRecords(records, id, t);
       if (terminal && this.stmt.updateTerminal.get(terminal.text, t, terminal.id) === undefined) throw new TerminalNotFoundError(terminal.id);
       return current + 1;
+    });
+    // One transaction for the batch; each card write is a savepoint (a nested transaction
+    // function in better-sqlite3), so one that fails rolls back alone and the others commit.
+    // Terminal states go last, once per terminal, outside the savepoints: taken now, each covers
+    // every flow of the batch on that terminal, and a failed card write cannot undo a PSAM
+    // sequence number that later writes of the batch already used (a state ahead of its cards is
+    // safe: a skipped sequence number, a pending entry the card never committed — 闪卡 recovery).
+    this.groupTx = db.transaction((batch: readonly QueuedWrite[]) => {
+      const results = batch.map((w) => {
+        try {
+          return this.saveTx(w.id, w.text, w.facts, w.records, w.expected, undefined);
+        } catch (error) {
+          return { error };
+        }
+      });
+      const terminals = new Map<string, LateTerminalStateWrite>();
+      for (const w of batch) if (w.terminal) terminals.set(w.terminal.id, w.terminal);
+      const t = readNow(this.now);
+      // A terminal deleted meanwhile updates no row: its taps still stand.
+      for (const [id, late] of terminals) {
+        const state = late.state();
+        if (state !== undefined) this.stmt.updateTerminal.get(jsonText('state', state), t, id);
+      }
+      return results;
     });
   }
 
@@ -217,6 +267,45 @@ export class SqliteCardStore implements CardStore {
     // Records are checked one by one inside the transaction, after the image is written: a bad
     // record rolls the whole transaction back (the contract test relies on that path).
     return this.saveTx(id, text, infoFacts(image), records, expectedVersion, t);
+  }
+
+  /**
+   * Group commit (CardStore.saveImageAndJournalGrouped): writes issued in one event-loop turn
+   * share one transaction and one fsync; each promise settles once its write is durable (or
+   * failed alone). The flush runs in setImmediate, after the turn's microtasks: by then every
+   * in-process flow of the turn has queued its write, so a late terminal state taken at the flush
+   * covers all of them.
+   */
+  saveImageAndJournalGrouped(id: string, image: CardImage, records: readonly JournalRecord[], expectedVersion?: number, terminal?: LateTerminalStateWrite): Promise<number> {
+    return new Promise((resolve, reject) => {
+      checkCardId(id);
+      const text = imageText(image);
+      if (expectedVersion !== undefined) checkVersion(expectedVersion);
+      if (!Array.isArray(records)) throw new TypeError('"records" expected an array');
+      if (terminal) checkCardId(terminal.id);
+      if (!this.db.open) throw new Error('card store is closed');
+      if (this.queue.length === 0) setImmediate(() => this.flush());
+      this.queue.push({ id, text, facts: infoFacts(image), records, expected: expectedVersion, terminal, resolve, reject });
+    });
+  }
+
+  private flush(): void {
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
+    let results: (number | { error: unknown })[];
+    try {
+      if (!this.db.open) throw new Error('card store is closed');
+      results = this.groupTx(batch);
+    } catch (e) {
+      for (const w of batch) w.reject(e);
+      return;
+    }
+    batch.forEach((w, i) => {
+      const r = results[i];
+      if (typeof r === 'number') w.resolve(r);
+      else w.reject(r.error);
+    });
   }
 
   createTerminal(id: string, kind: TerminalKind, config: unknown, state: unknown): void {
@@ -283,9 +372,10 @@ export class SqliteCardStore implements CardStore {
     return (st.all(...params) as JournalDbRow[]).map(toJournalRow);
   }
 
-  /** Checkpoints the WAL into the main file and closes. Idempotent. */
+  /** Commits any queued group writes, checkpoints the WAL into the main file and closes. Idempotent. */
   close(): void {
     if (!this.db.open) return;
+    this.flush();
     this.db.pragma('wal_checkpoint(TRUNCATE)');
     this.db.close();
   }

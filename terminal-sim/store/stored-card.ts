@@ -23,7 +23,8 @@ import { CardPowerError, cardFromImage, isSuccess, swInfo } from '../../engine/i
 import type { Card, CardImage, Clock, Rng } from '../../engine/index.js';
 import type { JournalRecord } from '../clearing/journal.js';
 import { CardNotFoundError } from './card-store.js';
-import type { CardMeta, CardStore, TerminalStateWrite } from './card-store.js';
+import type { CardMeta, CardStore, LateTerminalStateWrite, TerminalStateWrite } from './card-store.js';
+import { rememberImageText } from './_validate.js';
 
 export interface StoredCardOptions {
   clock?: Clock;
@@ -34,8 +35,12 @@ export interface StoredCardOptions {
 export interface JournaledResult<T> {
   value: T;
   records: readonly JournalRecord[];
-  /** A terminal state to save in the same transaction (the terminal's PSAM and pending list). */
-  terminal?: TerminalStateWrite;
+  /**
+   * A terminal state to save in the same transaction (the terminal's PSAM and pending list).
+   * `state()` is called when the write is committed — at once, or at the group commit — and
+   * returns undefined when the terminal has not changed since its last save.
+   */
+  terminal?: LateTerminalStateWrite;
 }
 
 /** The stored card failed to persist earlier: its in-memory state is not trusted any more. */
@@ -60,6 +65,8 @@ export class StoredCard {
   /** The card's generation when `savedText` was taken: unchanged means nothing to save. */
   private savedGen: number;
   private holding = false;
+  /** A grouped save is in flight: a synchronous save now would race it. */
+  private committing = false;
   private failed: unknown;
 
   private constructor(
@@ -146,7 +153,11 @@ export class StoredCard {
     return result.value;
   }
 
-  /** As runSync, for an async flow (the terminals' flows). Callers serialise flows per card. */
+  /**
+   * As runSync, for an async flow (the terminals' flows). Callers serialise flows per card and
+   * start nothing else on this card until the promise settles. With a store that groups commits
+   * (SQLite), the save joins the event-loop turn's group commit: many taps, one fsync.
+   */
   async run<T>(flow: () => Promise<JournaledResult<T>>): Promise<T> {
     this.usable();
     if (this.holding) throw new Error('StoredCard.run* does not nest');
@@ -160,8 +171,29 @@ export class StoredCard {
       throw e;
     }
     this.holding = false;
-    this.persist(result.records, result.terminal);
+    if (this.store.saveImageAndJournalGrouped) await this.persistGrouped(result.records, result.terminal);
+    else this.persist(result.records, result.terminal);
     return result.value;
+  }
+
+  /** persist() through the store's group commit. */
+  private async persistGrouped(records: readonly JournalRecord[], terminal?: LateTerminalStateWrite): Promise<void> {
+    const gen = this.card.generation;
+    if (gen === this.savedGen && records.length === 0 && terminal === undefined) return;
+    const image = this.card.toJSON();
+    const text = JSON.stringify(image);
+    rememberImageText(image, text);
+    this.committing = true;
+    try {
+      this.ver = await this.store.saveImageAndJournalGrouped!(this.id, image, records, this.ver, terminal);
+    } catch (e) {
+      this.failed = e;
+      throw e;
+    } finally {
+      this.committing = false;
+    }
+    this.savedText = text;
+    this.savedGen = gen;
   }
 
   private persistIfChanged(): void {
@@ -169,7 +201,10 @@ export class StoredCard {
   }
 
   /** Saves the image when it changed, or with records or a terminal state always (one store transaction). */
-  private persist(records: readonly JournalRecord[], terminal?: TerminalStateWrite): void {
+  private persist(records: readonly JournalRecord[], late?: LateTerminalStateWrite): void {
+    if (this.committing) throw new Error(`StoredCard "${this.id}": a grouped save is in flight; wait for the flow to settle`);
+    const lateState = late?.state();
+    const terminal: TerminalStateWrite | undefined = late && lateState !== undefined ? { id: late.id, state: lateState } : undefined;
     // The card's generation moves on every commit and every random drawn: when it has not
     // moved, the image is the saved one, and serialising it (most APDUs are reads) is skipped.
     const gen = this.card.generation;
@@ -177,6 +212,7 @@ export class StoredCard {
     if (gen === this.savedGen && !extra) return;
     const image = this.card.toJSON();
     const text = JSON.stringify(image);
+    rememberImageText(image, text);
     if (text === this.savedText && !extra) {
       this.savedGen = gen;
       return;

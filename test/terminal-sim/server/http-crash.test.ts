@@ -20,8 +20,10 @@ const CARDS = 6;
 const INITIAL_FEN = 3000;
 
 let child: ChildProcess | undefined;
+/** Every server started, so a failed check cannot leave one running. */
+const children = new Set<ChildProcess>();
 afterAll(() => {
-  child?.kill('SIGKILL');
+  for (const c of children) c.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -29,6 +31,8 @@ function start(): Promise<string> {
   return new Promise((resolve, reject) => {
     const c = spawn(process.execPath, ['--import', REGISTER, MAIN, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
     child = c;
+    children.add(c);
+    c.on('close', () => children.delete(c));
     let out = '';
     let err = '';
     const watchdog = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 30_000);

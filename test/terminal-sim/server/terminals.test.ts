@@ -197,4 +197,34 @@ describe('terminal routes', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('concurrent taps on SQLite share group commits: every tap journaled once, PSAM sequence numbers unique across a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ssc3-group-'));
+    try {
+      const path = join(dir, 'cards.db');
+      ({ app } = await makeApp({}, new SqliteCardStore(path, { now })));
+      const entry = await ok<{ id: string }>('/v1/terminals', { kind: 'gate', direction: 'entry' }, 201);
+      const exit = await ok<{ id: string }>('/v1/terminals', { kind: 'gate', direction: 'exit' }, 201);
+      const ids: string[] = [];
+      for (let i = 0; i < 12; i++) ids.push((await ok<{ id: string }>('/v1/cards', { seed: 40 + i, balanceFen: 5000 }, 201)).id);
+      const ride = async (id: string) => {
+        for (let r = 0; r < 3; r++) {
+          expect((await ok(`/v1/terminals/${entry.id}/taps`, { cardId: id })).outcome).toBe('entered');
+          expect((await ok(`/v1/terminals/${exit.id}/taps`, { cardId: id })).outcome).toBe('exited');
+        }
+      };
+      await Promise.all(ids.map(ride));
+      await app.close();
+      ({ app } = await makeApp({}, new SqliteCardStore(path, { now })));
+      await Promise.all(ids.slice(0, 4).map((id) => ok(`/v1/terminals/${entry.id}/taps`, { cardId: id })));
+      const rows = (await app.inject({ method: 'GET', url: '/v1/journal?limit=10000' })).json().records as { terminalId: string; terminalSeq: number; cardId: string; amountFen: number }[];
+      expect(rows).toHaveLength(12 * 6 + 4);
+      const seqs = rows.map((r) => `${r.terminalId}/${r.terminalSeq}`);
+      expect(new Set(seqs).size).toBe(seqs.length);
+      for (const id of ids) expect(await balance(id)).toBe(5000 - 3 * 500);
+    } finally {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SCHEMA_VERSION, SqliteCardStore } from '../../../terminal-sim/store/index.js';
+import { SCHEMA_VERSION, SqliteCardStore, StoreConflictError } from '../../../terminal-sim/store/index.js';
 import { cardStoreContract, image, record, steppingNow, T0 } from './contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ssc3-store-'));
@@ -87,5 +87,45 @@ describe('SqliteCardStore on disk', () => {
     expect(() => raw.prepare("INSERT INTO cards (id, image, version, created_at, updated_at) VALUES ('x', '{', 1, 0, 0)").run()).toThrow(/CHECK constraint failed/);
     expect(() => raw.prepare("INSERT INTO journal (card_id, serial, counter, amount_fen, type, terminal_id, date_time, tac, alg, created_at) VALUES ('ghost', '10000000000000000001', 1, 1, 6, '100000000101', '20260302083000', '00000000', '3des', 0)").run()).toThrow(/FOREIGN KEY/);
     raw.close();
+  });
+});
+
+describe('SqliteCardStore group commit', () => {
+  it('commits the writes of one event-loop turn together; a failing write rejects alone', async () => {
+    const s = new SqliteCardStore(dbPath(), { now: steppingNow() });
+    s.createCard('a', image(1));
+    s.createCard('b', image(2));
+    s.createCard('c', image(3));
+    s.createTerminal('t', 'gate', {}, { seq: 0 });
+    let calls = 0;
+    let seq = 0;
+    const late = { id: 't', state: () => (++calls, { seq: ++seq }) };
+    const pa = s.saveImageAndJournalGrouped('a', image(1, 100), [record({ serial: image(1).info.serial as string })], 1, late);
+    const pb = s.saveImageAndJournalGrouped('b', image(2, 200), [], 7, late); // wrong version
+    const pc = s.saveImageAndJournalGrouped('c', image(3, 300), [record({ counter: 9 })]);
+    // nothing is written before the turn ends
+    expect(s.getStored('a')!.version).toBe(1);
+    await expect(pa).resolves.toBe(2);
+    await expect(pb).rejects.toThrow(StoreConflictError);
+    await expect(pc).resolves.toBe(2);
+    expect(s.getStored('b')!.version).toBe(1);
+    expect(s.journal().map((r) => r.cardId)).toEqual(['a', 'c']);
+    // the late state was taken once, at the commit, and stands though b's write failed
+    expect(calls).toBe(1);
+    expect(s.getTerminal('t')).toMatchObject({ state: { seq: 1 }, version: 2 });
+    s.close();
+  });
+
+  it('close() commits what is queued', async () => {
+    const path = dbPath();
+    const s = new SqliteCardStore(path, { now: steppingNow() });
+    s.createCard('a', image(1));
+    const p = s.saveImageAndJournalGrouped('a', image(1, 100), []);
+    s.close();
+    await expect(p).resolves.toBe(2);
+    const again = new SqliteCardStore(path, { now: steppingNow() });
+    expect(again.getStored('a')!.version).toBe(2);
+    again.close();
+    await expect(s.saveImageAndJournalGrouped('a', image(1, 5), [])).rejects.toThrow(/closed/);
   });
 });
