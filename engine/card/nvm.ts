@@ -31,6 +31,9 @@ export interface NvmJson {
 
 export type RecoveryOutcome = 'clean' | 'rolled-back' | 'rolled-forward';
 
+/** Hex of cell values (see Nvm.hexOf); weak, so replaced values are collected. */
+const hexCache = new WeakMap<Uint8Array, string>();
+
 export class Nvm {
   private readonly cells: Map<string, Uint8Array>;
   private journal: Journal | undefined;
@@ -119,6 +122,17 @@ export class Nvm {
     return v;
   }
 
+  /**
+   * The hex of a cell value, computed once per value: cells are replaced, never written in
+   * place, so a value object always holds the same bytes. A stored card serialises its image
+   * after every change (terminal-sim/store), and most cells have not changed since the last time.
+   */
+  private hexOf(bytes: Uint8Array): string {
+    let h = hexCache.get(bytes);
+    if (h === undefined) hexCache.set(bytes, (h = bytesToHex(bytes)));
+    return h;
+  }
+
   /** Writes a cell outside any transaction: personalisation only. */
   personalise(key: string, value: Uint8Array): void {
     this.cells.set(key, value.slice());
@@ -126,7 +140,7 @@ export class Nvm {
 
   toJSON(): NvmJson {
     const cells: Record<string, string> = {};
-    for (const k of this.keys()) cells[k] = bytesToHex(this.cells.get(k)!);
+    for (const k of this.keys()) cells[k] = this.hexOf(this.cells.get(k)!);
     const out: NvmJson = { cells };
     if (this.journal) {
       out.journal = { valid: this.journal.valid, entries: [...this.journal.entries].map(([k, v]) => [k, v === null ? null : bytesToHex(v)]) };
