@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run, type CliIo } from '../../../terminal-sim/cli/main.js';
-import { DEMO_CARDS, startServer } from '../../../terminal-sim/server/serve.js';
+import { startupNotes } from '../../../terminal-sim/cli/serve-command.js';
+import { DEMO_CARDS, DEMO_TERMINALS, startServer } from '../../../terminal-sim/server/serve.js';
+import { FakeVpcd } from '../transport/fake-vpcd.js';
 
 describe('startServer', () => {
   it('serves /healthz and the demo cards on a loopback port; cards survive a restart', async () => {
@@ -23,15 +25,42 @@ describe('startServer', () => {
       expect(((await sel.json()) as { sw: string }).sw).toBe('9000');
       const bal = await fetch(`${s.url}/v1/cards/${id}/apdu`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apdu: '805c000204' }) });
       expect(await bal.json()).toEqual({ response: '00001388', sw: '9000' });
+      expect(s.demoTerminals.map((t) => t.id)).toEqual(DEMO_TERMINALS.map((t) => t.body.id));
+      // the printed examples work as printed: a tap on the demo entry gate
+      const notes = startupNotes(s, { auth: '', vpcd: undefined }).join('\n');
+      const tap = /-d '(\{"cardId":"[^"]+"\})' (\S+\/gate-entry\/taps)/.exec(notes)!;
+      expect(tap).not.toBeNull();
+      const r = await fetch(tap[2], { method: 'POST', headers: { 'content-type': 'application/json' }, body: tap[1] });
+      expect(((await r.json()) as { outcome: string }).outcome).toBe('entered');
+      expect(notes).toMatch(/--vpcd 127\.0\.0\.1:35963/);
     } finally {
       await s.close();
     }
     const again = await startServer({ port: 0, dataDir: dir, demo: true });
     try {
       expect(again.demoCards).toEqual([]);
+      expect(again.demoTerminals).toEqual([]);
+      expect(((await (await fetch(`${again.url}/v1/terminals`)).json()) as { terminals: unknown[] }).terminals.length).toBe(DEMO_TERMINALS.length);
       expect(((await (await fetch(`${again.url}/v1/cards`)).json()) as { cards: unknown[] }).cards.length).toBe(DEMO_CARDS.length);
     } finally {
       await again.close();
+    }
+  });
+
+  it('with vpcd and --demo, a standard 3DES demo card waits in slot 0', async () => {
+    const driver = new FakeVpcd();
+    const port = await driver.listen();
+    const s = await startServer({ port: 0, memory: true, demo: true, vpcd: { host: '127.0.0.1', port } });
+    try {
+      const first = DEMO_CARDS.findIndex((c) => c.profile === 'beijing-standard' && c.algorithm === '3des');
+      expect(s.insertedCard).toBe(s.demoCards[first].id);
+      await driver.connection();
+      expect(((await (await fetch(`${s.url}/v1/readers`)).json()) as { readers: { cardId: string | null }[] }).readers[0].cardId).toBe(s.insertedCard);
+      const notes = startupNotes(s, { auth: '', vpcd: { host: '127.0.0.1', port } }).join('\n');
+      expect(notes).toContain("opensc-tool -r 'Virtual PCD 00 00'");
+    } finally {
+      await s.close();
+      await driver.close();
     }
   });
 
@@ -48,7 +77,7 @@ describe('startServer', () => {
 });
 
 describe('ssc3 serve usage errors', () => {
-  for (const argv of [['serve', '--port', 'x'], ['serve', '--port', '70000'], ['serve', '--memory', '--data', '/tmp/x']]) {
+  for (const argv of [['serve', '--port', 'x'], ['serve', '--port', '70000'], ['serve', '--memory', '--data', '/tmp/x'], ['serve', '--vpcd', 'localhost'], ['serve', '--vpcd', 'h:0']]) {
     it(argv.join(' '), async () => {
       let err = '';
       const io: CliIo = { stdout: () => {}, stderr: (s) => void (err += s), readStdin: async () => new Uint8Array(0) };
