@@ -184,6 +184,7 @@ export class TerminalService {
     if (!TERMINAL_ID_RE.test(terminalId)) throw new ApiError('BAD_TERMINAL_OPTIONS', { detail: `"terminalId" expected 12 hex digits, got ${JSON.stringify(input.terminalId)}` });
     const config = this.configOf(input, terminalId);
     const state: TerminalState = { pending: [] };
+    // (The PSAM's random stream is seeded from its terminal id too: reproducible, not shared.)
     if (config.kind !== 'topup') state.psam = issuePsamImage({ terminalId, seed: 0, issuerKeys: this.keys });
     try {
       this.store.createTerminal(id, config.kind, config, state);
@@ -308,6 +309,8 @@ export class TerminalService {
    * commit that saves it (so it is marked saved here: a failed commit drops the terminal).
    */
   private lateState(t: Live): TerminalState | undefined {
+    // Deleted (or rebuilt after a failed save) since the flow ran: nothing to save for it.
+    if (this.live.get(t.row.id) !== t) return undefined;
     const soft = this.softState(t);
     const softText = JSON.stringify(soft);
     const psamChanged = t.psam !== undefined && t.psam.generation !== t.psamGen;
