@@ -5,7 +5,8 @@
  *
  *   SELECT · READ 0017 (refuse non-interoperable) · READ RECORD 1A #2 (CRC, state) ·
  *   INITIALIZE FOR CAPP PURCHASE · PSAM 8070 · 80DC 1A record 02 · 80DC 1E (sub-type 02 bus) ·
- *   8054 DEBIT → TAC, MAC2 · PSAM 8072 · journal
+ *   8054 DEBIT → TAC, MAC2 · PSAM 8072 · journal (from the PSAM on: ./capp-purchase.ts, shared
+ *   with the gate)
  *
  * - Tap-on: amount 0; the record becomes state 01 (boarded) with the route (line), boarding stop,
  *   device and time; the exit fields are cleared.
@@ -36,30 +37,24 @@
  */
 import { purseCrypto } from '../../engine/index.js';
 import type { Clock } from '../../engine/index.js';
-import { bytesToHex, hexToBytes } from '../../crypto/utils.js';
+import { bytesToHex } from '../../crypto/utils.js';
 import type { JournalRecord, JournalSink } from '../clearing/journal.js';
 import { PsamClient } from '../psam/psam-client.js';
-import {
-  CardCommandError,
-  InsufficientBalanceError,
-  MacInvalidError,
-} from '../reader/command-errors.js';
-import { CardRemovedError, ReaderError } from '../reader/errors.js';
+import { CardCommandError, InsufficientBalanceError } from '../reader/command-errors.js';
+import { CardRemovedError } from '../reader/errors.js';
 import type { Reader } from '../reader/reader-api.js';
-import { encodeTransitRecord, TRANSIT_RECORD_ID, TRIP_STATE, type TransitRecord } from '../transit/compound-record.js';
-import { bcdDateTime, dateTimeDigits } from '../transit/datetime.js';
-import { debitForPurchase, initializeForCappPurchase, updateCappDataCache } from '../transit/purse-purchase.js';
+import { TRANSIT_RECORD_ID, TRIP_STATE, type TransitRecord } from '../transit/compound-record.js';
+import { dateTimeDigits } from '../transit/datetime.js';
+import { initializeForCappPurchase } from '../transit/purse-purchase.js';
 import { readInteropInfo, readTransitRecord } from '../transit/read-commands.js';
 import type { TransitSelection } from '../transit/select.js';
 import { selectTransitOrRefusal } from './select-card.js';
-import { encodeTravelRecord, TRAVEL_SUBTYPE, TRAVEL_TYPE } from '../transit/travel-record.js';
+import { TRAVEL_SUBTYPE, TRAVEL_TYPE } from '../transit/travel-record.js';
 import { beijingBusFare, type BusFareFunction } from './beijing-fare.js';
+import { CappPurchases, type CappPendingBase } from './capp-purchase.js';
 import { checkFare, FareError, type FareResult } from './fare.js';
-import { journalRecordOf, pendingFate, type PendingTransaction } from './pending.js';
-import { onPsam, psamMac1, PsamCommandError } from './psam-step.js';
-
-const SFI_1A = 0x1a;
-const SFI_1E = 0x1e;
+import type { PendingTransaction } from './pending.js';
+import { onPsam, PsamCommandError } from './psam-step.js';
 
 export interface BusStop {
   /** The stop's code in the 1A/1E station field (1..65535). */
@@ -187,7 +182,7 @@ export class BusValidator {
   private readonly psam: PsamClient;
   private readonly fare: BusFareFunction;
   private readonly routes = new Map<number, BusRoute>();
-  private readonly pendings = new Map<string, BusPending>();
+  private readonly purchases: CappPurchases<BusPending>;
   private readonly city: string;
   private readonly acquirerId: string;
   private readonly keyIndex: number;
@@ -210,6 +205,8 @@ export class BusValidator {
     this.keyIndex = opts.keyIndex ?? purseCrypto.DEMO_ISSUER_KEYS.keyIndex;
     this.stopCode = opts.route.stops[0].code;
     if (opts.stop !== undefined) this.atStop(opts.stop);
+    const { cardReader, journal } = opts;
+    this.purchases = new CappPurchases({ cardReader, psam: this.psam, journal, recordId: TRANSIT_RECORD_ID.BUS, keyIndex: this.keyIndex, subType: TRAVEL_SUBTYPE.BUS, city: this.city, acquirerId: this.acquirerId });
   }
 
   /** The stop the bus is at. */
@@ -245,7 +242,7 @@ export class BusValidator {
       const sel = await selectTransitOrRefusal(card);
       if ('refused' in sel) throw new Refusal(sel.refused, sel.error.message, sel.error);
       serial = sel.issuer.appSerial;
-      const pending = this.pendings.get(serial);
+      const pending = this.purchases.pendings.get(serial);
       if (pending) {
         const settled = await this.settle(pending);
         if (settled) return settled;
@@ -254,7 +251,7 @@ export class BusValidator {
     } catch (e) {
       if (e instanceof Refusal) return { kind: 'refused', reason: e.reason, serial, detail: e.message, ...(e.error ? { error: e.error } : {}) };
       if (e instanceof CardRemovedError && e.reader === card.name) {
-        return { kind: 'interrupted', serial, pending: serial !== undefined && this.pendings.has(serial), detail: e.message };
+        return { kind: 'interrupted', serial, pending: serial !== undefined && this.purchases.pendings.has(serial), detail: e.message };
       }
       if (e instanceof PsamCommandError) throw e.cause;
       if (e instanceof CardCommandError) return { kind: 'refused', reason: 'card-error', serial, detail: e.message, error: e };
@@ -396,74 +393,18 @@ export class BusValidator {
       throw e;
     }
     outcome.balanceFen = init.balanceFen - amountFen;
-    const type = purseCrypto.TX_TYPE.CAPP_PURCHASE;
-    const { date, time } = bcdDateTime(now);
-    const travel = encodeTravelRecord({
-      type: side === 'on' ? TRAVEL_TYPE.ENTRY : TRAVEL_TYPE.EXIT,
-      device: `0000${deviceId}`,
-      subType: TRAVEL_SUBTYPE.BUS,
-      line: route.line,
-      station: stop.code,
-      amountFen,
-      balanceFen: Math.max(0, init.balanceFen - amountFen),
-      dateTime: nowDigits,
-      city: this.city,
-      acquirer: this.acquirerId,
-    });
-    const sam = await psamMac1(this.psam, init, { amountFen, type, date, time, serial, issuerId: sel.issuer.issuerId });
-    await updateCappDataCache(card, { recordId: TRANSIT_RECORD_ID.BUS, sfi: SFI_1A, record: encodeTransitRecord(next) });
-    await updateCappDataCache(card, { recordId: 0x00, sfi: SFI_1E, record: travel });
-    const pending: BusPending = {
-      kind: 'purchase',
-      serial,
-      counter: init.offlineCounter,
-      amountFen,
-      type,
-      terminalId: terminalIdHex,
-      terminalSeq: sam.terminalSeq,
-      dateTime: nowDigits,
-      alg: init.alg,
-      balanceBeforeFen: init.balanceFen,
-      outcome,
-    };
-    // From here the card may debit without our hearing of it: remember before sending.
-    this.pendings.set(serial, pending);
-    let debit;
-    try {
-      debit = await debitForPurchase(card, { terminalSeq: sam.terminalSeqBytes, date, time, mac1: sam.mac1 });
-    } catch (e) {
-      // An error status word: the card rolled back. (A 9000 with a malformed answer stays pending.)
-      if (e instanceof CardCommandError && e.sw !== 0x9000) this.pendings.delete(serial);
-      throw e;
-    }
-    const journal = this.complete(pending, debit.tac, false);
-    let mac2Verified: boolean | undefined;
-    try {
-      await this.psam.creditForPurchase(debit.mac2);
-      mac2Verified = true;
-    } catch (e) {
-      if (e instanceof MacInvalidError) mac2Verified = false;
-      else if (!(e instanceof CardRemovedError || e instanceof ReaderError || e instanceof CardCommandError)) throw e;
-    }
-    return { ...outcome, journal, recovered: false, mac2Verified } as Settled;
+    const type = side === 'on' ? TRAVEL_TYPE.ENTRY : TRAVEL_TYPE.EXIT;
+    const travel = { type, deviceId, line: route.line, station: stop.code };
+    const pending = (base: CappPendingBase): BusPending => Object.assign(base, { outcome }); // in place: see CappPurchaseRequest.pending
+    const done = await this.purchases.purchase({ sel, init, amountFen, terminalIdHex, now, nowDigits, record: next, travel, pending });
+    return { ...outcome, journal: done.journal, recovered: false, mac2Verified: done.mac2Verified } as Settled;
   }
 
   /** Settles a pending debit (see the module comment); undefined → redo the tap. */
   private async settle(p: BusPending): Promise<BusOutcome | undefined> {
-    const card = this.opts.cardReader;
-    const probe = await initializeForCappPurchase(card, { keyIndex: this.keyIndex, amountFen: 0, terminalId: hexToBytes(p.terminalId) });
-    this.pendings.delete(p.serial);
-    const fate = await pendingFate(card, p, probe.offlineCounter);
+    const fate = await this.purchases.settle(p);
     if (!fate.committed) return undefined;
-    if (!fate.tac) return { kind: 'unproven', serial: p.serial, detail: 'the card committed the debit but a later transaction replaced its proof' };
-    const journal = this.complete(p, fate.tac, true);
-    return { ...p.outcome, journal, recovered: true, mac2Verified: undefined } as Settled;
-  }
-
-  private complete(p: BusPending, tac: Uint8Array, recovered: boolean): JournalRecord {
-    this.pendings.delete(p.serial);
-    const record = journalRecordOf(p, tac, recovered);
-    this.opts.journal.append(record);
-    return record;
+    if (!fate.journal) return { kind: 'unproven', serial: p.serial, detail: 'the card committed the debit but a later transaction replaced its proof' };
+    return { ...p.outcome, journal: fate.journal, recovered: true, mac2Verified: undefined } as Settled;
   }
 }

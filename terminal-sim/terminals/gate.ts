@@ -9,7 +9,8 @@
  *      amounts, fare before discounts and the month accumulators at exit), then append a 1E
  *   7. DEBIT FOR CAPP PURCHASE → TAC, MAC2        8. PSAM CREDIT SAM FOR PURCHASE checks MAC2
  *
- * and journals the transaction. Refusals are outcomes, not exceptions: repeated entry, exit
+ * and journals the transaction (steps 5–8 and the 闪卡 bookkeeping: ./capp-purchase.ts, shared
+ * with the bus validator). Refusals are outcomes, not exceptions: repeated entry, exit
  * without entry, non-interoperable card, blocked application, expired card, insufficient
  * balance, bad CRC, a trip the fare function cannot price (FareError → 'fare-error', nothing
  * charged). A card pulled after step 7 was sent leaves a pending transaction that the card's
@@ -28,26 +29,20 @@ import type { Clock } from '../../engine/index.js';
 import { bytesToHex, hexToBytes } from '../../crypto/utils.js';
 import type { JournalRecord, JournalSink } from '../clearing/journal.js';
 import { PsamClient } from '../psam/psam-client.js';
-import {
-  CardCommandError,
-  InsufficientBalanceError,
-  MacInvalidError,
-} from '../reader/command-errors.js';
-import { CardRemovedError, ReaderError } from '../reader/errors.js';
+import { CardCommandError, InsufficientBalanceError } from '../reader/command-errors.js';
+import { CardRemovedError } from '../reader/errors.js';
 import type { Reader } from '../reader/reader-api.js';
-import { decodeTransitRecord, encodeTransitRecordInto, TRANSIT_RECORD_ID, TRANSIT_RECORD_LEN, TRIP_STATE, type TransitRecord } from '../transit/compound-record.js';
-import { bcdDateTime, dateTimeDigits, digitsToMs } from '../transit/datetime.js';
-import { CAPP_CACHE_RECORD_OFFSET, cappDataCacheCommand, debitForPurchase, initializeForCappPurchase, sendCappDataCache, updateCappDataCache } from '../transit/purse-purchase.js';
+import { decodeTransitRecord, TRANSIT_RECORD_ID, TRIP_STATE, type TransitRecord } from '../transit/compound-record.js';
+import { dateTimeDigits, digitsToMs } from '../transit/datetime.js';
+import { initializeForCappPurchase } from '../transit/purse-purchase.js';
 import { readInteropInfo, readTransitRecord } from '../transit/read-commands.js';
 import type { TransitSelection } from '../transit/select.js';
 import { selectTransitOrRefusal } from './select-card.js';
-import { encodeTravelRecord, TRAVEL_SUBTYPE, TRAVEL_TYPE } from '../transit/travel-record.js';
+import { TRAVEL_SUBTYPE, TRAVEL_TYPE } from '../transit/travel-record.js';
+import { CappPurchases, type CappPendingBase } from './capp-purchase.js';
 import { checkFare, FareError, flatFare, type FareFunction, type FareInput } from './fare.js';
-import { journalRecordOf, pendingFate, type PendingPurchase } from './pending.js';
-import { onPsam, psamMac1, PsamCommandError } from './psam-step.js';
-
-const SFI_1A = 0x1a;
-const SFI_1E = 0x1e;
+import type { PendingPurchase } from './pending.js';
+import { onPsam, PsamCommandError } from './psam-step.js';
 
 export interface GateStation {
   /** BCD city code, 4 digits; default '1000' (Beijing [P]). */
@@ -130,14 +125,7 @@ class Refusal extends Error {
 export class Gate {
   readonly direction: 'entry' | 'exit';
   private readonly psam: PsamClient;
-  private readonly pendings = new Map<string, PendingPurchase>();
-  /** Pending purchases whose records' hex is not filled in yet: 1A and 1E bytes (see withHex). */
-  private readonly hexLater: { pending: PendingPurchase; transit: Uint8Array; travel: Uint8Array }[] = [];
-  /** See take1A. */
-  private own1A: Uint8Array | undefined;
-  private own1AInUse = false;
-  /** The 1E record's 8-byte device field of the last device id (see travelDevice). */
-  private lastDevice = { id: '', field: '' };
+  private readonly purchases: CappPurchases<PendingPurchase>;
   private readonly unprovenList: PendingPurchase[] = [];
   private readonly fare: FareFunction;
   private readonly overtimeLimitMinutes: number;
@@ -159,68 +147,39 @@ export class Gate {
     // Lower case once here rather than on every tap (the 1E record carries it lower case).
     this.acquirerId = this.acquirerId.toLowerCase();
     if (opts.station.deviceId !== undefined && !/^[0-9a-f]{12}$/i.test(opts.station.deviceId)) throw new RangeError(`"station.deviceId" expected 12 hex digits, got ${JSON.stringify(opts.station.deviceId)}`);
-    for (const p of opts.pending ?? []) this.pendings.set(p.serial, { ...p });
+    this.purchases = new CappPurchases({
+      cardReader: opts.cardReader,
+      psam: this.psam,
+      journal: opts.journal,
+      recordId: TRANSIT_RECORD_ID.RAIL,
+      keyIndex: this.keyIndex,
+      subType: TRAVEL_SUBTYPE.METRO,
+      city: this.city,
+      acquirerId: this.acquirerId,
+      pending: opts.pending,
+    });
   }
 
   /** Transactions whose outcome waits for the card's return (JSON-friendly, for storage). */
   get pending(): readonly PendingPurchase[] {
-    return [...this.pendings.values()].map((p) => this.withHex(p));
+    return [...this.purchases.pendings.values()].map((p) => this.withHex(p));
   }
 
   /**
-   * Fills in the hex of the records of a pending purchase this gate made, deferred by
-   * transact() until the purchase outlives its debit or is looked at.
+   * Fills in the hex of the records of a pending purchase this gate made, deferred (see
+   * CappPurchases.records) until the purchase outlives its debit or is looked at: the records' hex (176
+   * bytes: ≈ 2.5 µs measured) is never needed by a debit that completes — nearly every tap.
+   * (Lazy getters did the same at ≈ 2 µs: V8 builds an object literal with accessors on a slow
+   * path.)
    * @returns `p`.
    */
   private withHex(p: PendingPurchase): PendingPurchase {
-    const i = this.hexLater.findIndex((h) => h.pending === p);
-    if (i >= 0) {
-      const [h] = this.hexLater.splice(i, 1);
-      p.transitRecord = bytesToHex(h.transit);
-      p.travelRecord = bytesToHex(h.travel);
+    const r = this.purchases.records(p);
+    if (r) {
+      p.transitRecord = bytesToHex(r.transit);
+      p.travelRecord = bytesToHex(r.travel);
     }
     return p;
-  }
-
-  /** Stops deferring the hex of `p` (its debit completed: no one will need it). */
-  private dropHex(p: PendingPurchase): void {
-    const i = this.hexLater.findIndex((h) => h.pending === p);
-    if (i >= 0) this.hexLater.splice(i, 1);
-  }
-
-  /**
-   * The 1A UPDATE CAPP DATA CACHE command to encode into: this gate's own when free, else (a
-   * transaction still holds it) a new one. Reused because an array over 64 bytes lives off V8's
-   * heap: ≈ 0.7 µs to allocate measured, and more to sweep at the next scavenge.
-   * Nothing keeps it past give1A(): the card copies the record, and the pending purchase's hex
-   * is filled in (withHex) before the debit's outcome releases it.
-   */
-  private take1A(): Uint8Array {
-    const own = this.own1A;
-    if (own && !this.own1AInUse) {
-      this.own1AInUse = true;
-      return own;
-    }
-    const made = cappDataCacheCommand({ recordId: TRANSIT_RECORD_ID.RAIL, sfi: SFI_1A, recordLen: TRANSIT_RECORD_LEN });
-    if (!own) {
-      this.own1A = made;
-      this.own1AInUse = true;
-    }
-    return made;
-  }
-
-  private give1A(apdu: Uint8Array): void {
-    if (apdu === this.own1A) this.own1AInUse = false;
-  }
-
-  /**
-   * The 1E device field (the device id behind 00 00), made once per device id: a fresh
-   * concatenation per tap was a rope that the encoder first had to flatten (V8 flattens it in
-   * place, once, when it is kept).
-   */
-  private travelDevice(deviceId: string): string {
-    if (this.lastDevice.id !== deviceId) this.lastDevice = { id: deviceId, field: `0000${deviceId}` };
-    return this.lastDevice.field;
   }
 
   /** Debits the card committed but could not prove (see 'unproven' outcomes). */
@@ -243,7 +202,7 @@ export class Gate {
       const sel = await selectTransitOrRefusal(card);
       if ('refused' in sel) throw new Refusal(sel.refused, sel.error.message, sel.error);
       serial = sel.issuer.appSerial;
-      const pending = this.pendings.get(serial);
+      const pending = this.purchases.pendings.get(serial);
       if (pending) {
         const settled = await this.settle(pending, sel);
         if (settled) return settled;
@@ -252,7 +211,7 @@ export class Gate {
     } catch (e) {
       if (e instanceof Refusal) return { kind: 'refused', reason: e.reason, serial, detail: e.message, ...(e.error ? { error: e.error } : {}) };
       if (e instanceof CardRemovedError && e.reader === card.name) {
-        return { kind: 'interrupted', serial, pending: serial !== undefined && this.pendings.has(serial), detail: e.message };
+        return { kind: 'interrupted', serial, pending: serial !== undefined && this.purchases.pendings.has(serial), detail: e.message };
       }
       if (e instanceof PsamCommandError) throw e.cause;
       if (e instanceof CardCommandError) return { kind: 'refused', reason: 'card-error', serial, detail: e.message, error: e };
@@ -268,7 +227,6 @@ export class Gate {
 
   private async transact(sel: TransitSelection): Promise<GateOutcome> {
     const card = this.opts.cardReader;
-    const serial = sel.issuer.appSerial;
     const now = this.opts.clock.now();
     const nowDigits = dateTimeDigits(now);
     const today = nowDigits.slice(0, 8);
@@ -364,81 +322,12 @@ export class Gate {
     if (this.direction === 'entry' && init.balanceFen < (this.opts.minEntryBalanceFen ?? 0)) {
       throw new Refusal('insufficient-balance', `balance ${init.balanceFen} fen below the entry minimum ${this.opts.minEntryBalanceFen} fen`);
     }
-    const type = purseCrypto.TX_TYPE.CAPP_PURCHASE;
-    const { date, time } = bcdDateTime(now);
-    // The 1A record is encoded straight into its UPDATE CAPP DATA CACHE command, and that
-    // command is this gate's own, reused from tap to tap (see take1A): until the debit is
-    // settled, `transitRecord` is a view into it.
-    const cache1A = this.take1A();
-    let pending: PendingPurchase;
-    let debit;
-    try {
-      const transitRecord = encodeTransitRecordInto(next, cache1A, CAPP_CACHE_RECORD_OFFSET);
-      const travelRecord = encodeTravelRecord({
-        type: this.direction === 'entry' ? TRAVEL_TYPE.ENTRY : TRAVEL_TYPE.EXIT,
-        device: this.travelDevice(deviceId),
-        subType: TRAVEL_SUBTYPE.METRO,
-        line,
-        station,
-        amountFen,
-        balanceFen: Math.max(0, init.balanceFen - amountFen),
-        dateTime: nowDigits,
-        city: this.city,
-        acquirer: this.acquirerId,
-      });
-
-      const sam = await psamMac1(this.psam, init, { amountFen, type, date, time, serial, issuerId: sel.issuer.issuerId });
-
-      await sendCappDataCache(card, cache1A);
-      await updateCappDataCache(card, { recordId: 0x00, sfi: SFI_1E, record: travelRecord });
-
-      // The records' hex (176 bytes: ≈ 2.5 µs measured) is filled in only if the pending
-      // purchase outlives the debit or is looked at meanwhile (withHex): a debit that
-      // completes — nearly every tap — never needs it. (Lazy getters did the same at ≈ 2 µs:
-      // V8 builds an object literal with accessors on a slow path.)
-      pending = {
-        kind: 'purchase',
-        serial,
-        counter: init.offlineCounter,
-        amountFen,
-        type,
-        terminalId: terminalIdHex,
-        terminalSeq: sam.terminalSeq,
-        dateTime: nowDigits,
-        alg: init.alg,
-        balanceBeforeFen: init.balanceFen,
-        direction: this.direction,
-        transitRecord: '',
-        travelRecord: '',
-        ...(fare ? { fare } : {}),
-      };
-      this.hexLater.push({ pending, transit: transitRecord, travel: travelRecord });
-      // From here the card may debit without our hearing of it: remember before sending.
-      this.pendings.set(serial, pending);
-      try {
-        debit = await debitForPurchase(card, { terminalSeq: sam.terminalSeqBytes, date, time, mac1: sam.mac1 });
-      } catch (e) {
-        this.withHex(pending);
-        // An error status word means the card rolled back: nothing happened. (A 9000 with a
-        // malformed answer did debit: that one stays pending until the card comes back.)
-        if (e instanceof CardCommandError && e.sw !== 0x9000) this.pendings.delete(serial);
-        throw e;
-      }
-      this.dropHex(pending);
-    } finally {
-      this.give1A(cache1A);
-    }
-    const journal = this.complete(pending, debit.tac, false);
-    let mac2Verified: boolean | undefined;
-    try {
-      await this.psam.creditForPurchase(debit.mac2);
-      mac2Verified = true;
-    } catch (e) {
-      if (e instanceof MacInvalidError) mac2Verified = false;
-      else if (!(e instanceof CardRemovedError || e instanceof ReaderError || e instanceof CardCommandError)) throw e;
-      // A lost 8072 is fine: the TAC proves the transaction at clearing.
-    }
-    return this.passage(pending, journal, false, mac2Verified, next);
+    const direction = this.direction;
+    const travel = { type: direction === 'entry' ? TRAVEL_TYPE.ENTRY : TRAVEL_TYPE.EXIT, deviceId, line, station };
+    // In place (see CappPurchaseRequest.pending); the records' hex is filled in later, if ever (withHex).
+    const pending = (base: CappPendingBase): PendingPurchase => Object.assign(base, { direction, transitRecord: '', travelRecord: '' }, fare ? { fare } : {});
+    const done = await this.purchases.purchase({ sel, init, amountFen, terminalIdHex, now, nowDigits, record: next, travel, pending });
+    return this.passage(done.pending, done.journal, false, done.mac2Verified, next);
   }
 
   /**
@@ -448,24 +337,13 @@ export class Gate {
    */
   private async settle(p: PendingPurchase, sel: TransitSelection): Promise<GateOutcome | undefined> {
     this.withHex(p);
-    const card = this.opts.cardReader;
-    const probe = await initializeForCappPurchase(card, { keyIndex: this.keyIndex, amountFen: 0, terminalId: hexToBytes(p.terminalId) });
-    const fate = await pendingFate(card, p, probe.offlineCounter);
-    this.pendings.delete(p.serial);
+    const fate = await this.purchases.settle(p);
     if (!fate.committed) return undefined;
-    if (!fate.tac) {
+    if (!fate.journal) {
       this.unprovenList.push(p);
       return { kind: 'unproven', serial: sel.issuer.appSerial, pending: p, detail: 'the card committed the debit but a later transaction replaced its proof' };
     }
-    const journal = this.complete(p, fate.tac, true);
-    return this.passage(p, journal, true, undefined);
-  }
-
-  private complete(p: PendingPurchase, tac: Uint8Array, recovered: boolean): JournalRecord {
-    this.pendings.delete(p.serial);
-    const record = journalRecordOf(p, tac, recovered);
-    this.opts.journal.append(record);
-    return record;
+    return this.passage(p, fate.journal, true, undefined);
   }
 
   /**
