@@ -10,8 +10,7 @@
  * journaled debits, and no PSAM sequence number is handed out twice.
  *
  * Terminal instances are rebuilt lazily from their stored config and state; one whose save failed
- * is dropped and rebuilt from the store on next use. Bus validators' pending transactions are not
- * stored (BusValidator keeps them in memory only): a restart forgets them.
+ * is dropped and rebuilt from the store on next use.
  */
 import { purseCrypto } from '../../engine/index.js';
 import type { Card, CardImage } from '../../engine/index.js';
@@ -26,7 +25,7 @@ import type { StoredCard } from '../store/index.js';
 import type { CardStore, TerminalKind, TerminalRow } from '../store/index.js';
 import { beijingBusFare, beijingFare } from '../terminals/beijing-fare.js';
 import { BusValidator } from '../terminals/bus-validator.js';
-import type { BusOutcome, BusRoute } from '../terminals/bus-validator.js';
+import type { BusOutcome, BusPendingPurchase, BusRoute } from '../terminals/bus-validator.js';
 import { Gate } from '../terminals/gate.js';
 import type { GateOutcome } from '../terminals/gate.js';
 import type { PendingLoad, PendingPurchase } from '../terminals/pending.js';
@@ -102,7 +101,7 @@ function routeView(r: BusRoute): RouteView {
 /** What the store keeps of a terminal besides its config. */
 interface TerminalState {
   psam?: CardImage;
-  pending: (PendingPurchase | PendingLoad)[];
+  pending: (PendingPurchase | PendingLoad | BusPendingPurchase)[];
   /** A bus validator's current stop. */
   stop?: number;
 }
@@ -325,9 +324,10 @@ export class TerminalService {
     return { pending: this.pendingOf(t), ...(t.bus ? { stop: t.bus.stop.code } : {}) };
   }
 
-  private pendingOf(t: Live): (PendingPurchase | PendingLoad)[] {
+  private pendingOf(t: Live): TerminalState['pending'] {
     if (t.gate) return [...t.gate.pending];
     if (t.topUp) return [...t.topUp.pending];
+    if (t.bus) return [...t.bus.pending];
     return [];
   }
 
@@ -371,6 +371,7 @@ export class TerminalService {
           journal,
           route: config.route,
           stop: state.stop ?? config.stop,
+          pending: (state.pending ?? []) as BusPendingPurchase[],
           keyIndex: this.keys.keyIndex,
           fare: beijingBusFare({ context: this.busContext, explain: true, onDecision }),
         });

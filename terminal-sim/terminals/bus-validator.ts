@@ -32,8 +32,8 @@
  * 闪卡: a card pulled after the DEBIT was sent leaves a pending purchase, settled on the card's
  * next presentation at this validator exactly as the gate does (./pending.ts: counter probe,
  * 0018 log, GET TRANSACTION PROVE): committed → the original outcome is returned with
- * `recovered: true` and journaled with the proven TAC; not committed → the tap is redone. Kept in
- * memory only (the gate's storage of pending records is not reproduced here).
+ * `recovered: true` and journaled with the proven TAC; not committed → the tap is redone. The
+ * `pending` getter and option carry them across restarts, JSON-friendly (as the gate's).
  */
 import { purseCrypto } from '../../engine/index.js';
 import type { Clock } from '../../engine/index.js';
@@ -95,6 +95,8 @@ export interface BusValidatorOptions {
   acquirerId?: string;
   /** Purse key index; default 01. */
   keyIndex?: number;
+  /** Pending purchases saved from an earlier run (the `pending` getter's value). */
+  pending?: readonly BusPendingPurchase[];
 }
 
 export type BusRefusalReason =
@@ -136,7 +138,8 @@ export type BusOutcome =
 type Settled = Extract<BusOutcome, { kind: 'boarded' | 'alighted' }>;
 type Unsettled<T> = T extends unknown ? Omit<T, 'journal' | 'mac2Verified' | 'recovered'> : never;
 
-interface BusPending extends PendingTransaction {
+/** A bus validator's pending purchase: the transaction and the outcome it will have once settled. */
+export interface BusPendingPurchase extends PendingTransaction {
   kind: 'purchase';
   /** The outcome the tap will have once the debit is known to be done (journal filled then). */
   outcome: Unsettled<Settled>;
@@ -182,7 +185,7 @@ export class BusValidator {
   private readonly psam: PsamClient;
   private readonly fare: BusFareFunction;
   private readonly routes = new Map<number, BusRoute>();
-  private readonly purchases: CappPurchases<BusPending>;
+  private readonly purchases: CappPurchases<BusPendingPurchase>;
   private readonly city: string;
   private readonly acquirerId: string;
   private readonly keyIndex: number;
@@ -206,7 +209,22 @@ export class BusValidator {
     this.stopCode = opts.route.stops[0].code;
     if (opts.stop !== undefined) this.atStop(opts.stop);
     const { cardReader, journal } = opts;
-    this.purchases = new CappPurchases({ cardReader, psam: this.psam, journal, recordId: TRANSIT_RECORD_ID.BUS, keyIndex: this.keyIndex, subType: TRAVEL_SUBTYPE.BUS, city: this.city, acquirerId: this.acquirerId });
+    this.purchases = new CappPurchases({
+      cardReader,
+      psam: this.psam,
+      journal,
+      recordId: TRANSIT_RECORD_ID.BUS,
+      keyIndex: this.keyIndex,
+      subType: TRAVEL_SUBTYPE.BUS,
+      city: this.city,
+      acquirerId: this.acquirerId,
+      pending: opts.pending,
+    });
+  }
+
+  /** Purchases whose outcome waits for the card's return (JSON-friendly, for storage). */
+  get pending(): readonly BusPendingPurchase[] {
+    return [...this.purchases.pendings.values()].map((p) => ({ ...p }));
   }
 
   /** The stop the bus is at. */
@@ -304,7 +322,7 @@ export class BusValidator {
 
     let next: TransitRecord;
     let amountFen: number;
-    let outcome: BusPending['outcome'];
+    let outcome: BusPendingPurchase['outcome'];
     if (side === 'on') {
       let missing: NonNullable<Extract<BusOutcome, { kind: 'boarded' }>['missingTapOff']> | undefined;
       let accFields = { accMonth: rec.accMonth, monthSpendFen: rec.monthSpendFen, monthRides: rec.monthRides };
@@ -395,13 +413,13 @@ export class BusValidator {
     outcome.balanceFen = init.balanceFen - amountFen;
     const type = side === 'on' ? TRAVEL_TYPE.ENTRY : TRAVEL_TYPE.EXIT;
     const travel = { type, deviceId, line: route.line, station: stop.code };
-    const pending = (base: CappPendingBase): BusPending => Object.assign(base, { outcome }); // in place: see CappPurchaseRequest.pending
+    const pending = (base: CappPendingBase): BusPendingPurchase => Object.assign(base, { outcome }); // in place: see CappPurchaseRequest.pending
     const done = await this.purchases.purchase({ sel, init, amountFen, terminalIdHex, now, nowDigits, record: next, travel, pending });
     return { ...outcome, journal: done.journal, recovered: false, mac2Verified: done.mac2Verified } as Settled;
   }
 
   /** Settles a pending debit (see the module comment); undefined → redo the tap. */
-  private async settle(p: BusPending): Promise<BusOutcome | undefined> {
+  private async settle(p: BusPendingPurchase): Promise<BusOutcome | undefined> {
     const fate = await this.purchases.settle(p);
     if (!fate.committed) return undefined;
     if (!fate.journal) return { kind: 'unproven', serial: p.serial, detail: 'the card committed the debit but a later transaction replaced its proof' };

@@ -11,7 +11,7 @@ export { flatFare, checkFare, FareError } from './fare.js';
 export { beijingFare, beijingBusFare, beijingIso, engineCardType } from './beijing-fare.js';
 export type { BeijingFareOptions, BusFareFunction, BusFareInput, FareHookOptions } from './beijing-fare.js';
 export { BusValidator } from './bus-validator.js';
-export type { BusOutcome, BusRefusalReason, BusRoute, BusStop, BusValidatorOptions } from './bus-validator.js';
+export type { BusOutcome, BusPendingPurchase, BusRefusalReason, BusRoute, BusStop, BusValidatorOptions } from './bus-validator.js';
 export { StationDirectory, UnknownStationCodeError } from '../transit/station-directory.js';
 export type { StationCode, StationName } from '../transit/station-directory.js';
 export type { FareFunction, FareInput, FareResult, TripEnd } from './fare.js';
