@@ -5,6 +5,9 @@
 # python3-pycryptodome installed (INSTALL=1 installs them with apt-get).
 #   CARD=serve (default when dist/ has `serve --vpcd`): `ssc3 serve --memory --demo --vpcd`
 #   CARD=vicc: test/e2e/pcsc/vicc-main.ts, compiled with tsc into the work folder
+#   HOLD=1 (CARD=serve only): after the HTTP checks, print "[e2e] READY pcscd=PID card=ID port=N"
+#   and keep pcscd and the card up until stdin ends, instead of the pyscard flow: another PC/SC
+#   client (test/e2e/pcsc.test.ts: ssc3's own Gate over PcscReader) drives the card meanwhile.
 # Exit 0 = PASS, 1 = FAIL, 77 = skipped (tools missing or not root).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -90,6 +93,8 @@ case "$CARD" in
     ENGINE="$BUILD/engine/index.js" ;;
   *) log "FAIL: CARD=$CARD (serve or vicc)"; exit 1 ;;
 esac
+HOLD="${HOLD:-0}"
+[ "$HOLD" = 0 ] || [ "$CARD" = serve ] || { log "FAIL: HOLD=1 needs CARD=serve (the client checks the card over HTTP)"; exit 1; }
 log "card process: $CARD"
 
 # The PSAM keys for gate_flow.py, from the engine the card runs (its demo issuer keys, which
@@ -167,6 +172,15 @@ if [ "$CARD" = serve ]; then
     || { log "FAIL: POST /v1/readers/0/insert"; exit 1; }
   wait_card present || { log "FAIL: no card after POST /v1/readers/0/insert"; exit 1; }
   log "POST /v1/readers/0/remove and /insert: pcscd saw the card go and come back"
+fi
+
+# HOLD=1: hand pcscd and the card over to the client that started this script (it reads the READY
+# line, runs its flow through pcscd's unix socket, then ends our stdin); no pyscard flow.
+if [ "$HOLD" != 0 ]; then
+  echo "[e2e] READY pcscd=$PCSCD card=$CARD_ID port=$HTTP_PORT reader=$READER"
+  read -r _ || true
+  log "PASS ($CARD, held for the client, $(elapsed) s)"
+  exit 0
 fi
 
 # 6. pyscard: a full gate entry and exit, the PSAM computed by the script.
