@@ -9,6 +9,8 @@ import { cardFromImage, CardPowerError, issueCardImage, PROFILES } from '../../e
 import type { Card, CardImage, Clock, TearSpec } from '../../engine/index.js';
 import { StoreConflictError, StoredCard, StoredCardFailedError } from '../store/index.js';
 import type { CardStore } from '../store/index.js';
+import { appsOf, transitOf } from './card-views.js';
+import type { AppView, TransitView } from './card-views.js';
 import { ApiError } from './errors.js';
 import { KeyedLock } from './keyed-lock.js';
 
@@ -23,6 +25,10 @@ export interface CardSummaryView {
 
 export interface CardDetailView extends CardSummaryView {
   counters: { online: number; offline: number };
+  /** The PC/SC slot holding the card, or null. */
+  reader: string | null;
+  transit: TransitView;
+  apps: AppView[];
   version: number;
   createdAt: number;
   updatedAt: number;
@@ -153,6 +159,9 @@ export class CardService {
     return {
       ...this.summaryOf(id, card),
       counters: { online: uint(card.peekCell(ONLINE_COUNTER_CELL)), offline: uint(card.peekCell(OFFLINE_COUNTER_CELL)) },
+      reader: this.inReader.get(id) ?? null,
+      transit: transitOf(card),
+      apps: appsOf(card),
       version: stored.version,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,

@@ -40,6 +40,22 @@ export type CardSummaryStatic = Static<typeof CardSummary>;
 
 export const CardList = Type.Object({ cards: Type.Array(CardSummary) }, { additionalProperties: false });
 
+const TripEndSchema = Type.Object(
+  { line: Type.Integer(), station: Type.Integer(), device: Type.String(), at: Type.String({ description: 'ISO 8601, Beijing time' }), amountFen: Type.Integer() },
+  { additionalProperties: false },
+);
+
+const TripSchema = Type.Object(
+  {
+    state: Type.Union([Type.Literal('none'), Type.Literal('entered'), Type.Literal('exited'), Type.Literal('unknown')]),
+    entry: Type.Optional(TripEndSchema),
+    exit: Type.Optional(TripEndSchema),
+    month: Type.Optional(Type.Object({ period: Type.String(), spendFen: Type.Integer(), rides: Type.Integer() }, { additionalProperties: false })),
+    problem: Type.Optional(Type.String({ description: 'why the record could not be read (a gate would refuse the card)' })),
+  },
+  { additionalProperties: false },
+);
+
 export const CardDetail = Type.Object(
   {
     id: Type.String(),
@@ -49,6 +65,12 @@ export const CardDetail = Type.Object(
     cardType: Type.Integer(),
     balanceFen: Type.Integer(),
     counters: Type.Object({ online: Type.Integer(), offline: Type.Integer() }, { additionalProperties: false }),
+    reader: Type.Union([Type.String(), Type.Null()], { description: 'the PC/SC slot holding the card, or null' }),
+    transit: Type.Object({ rail: TripSchema, bus: TripSchema }, { additionalProperties: false, description: "the 1A records: rail (01) and bus (02)" }),
+    apps: Type.Array(
+      Type.Object({ aid: Type.String(), label: Type.String(), app: Type.String(), blocked: Type.Boolean() }, { additionalProperties: false }),
+      { description: 'applications on the card (DFs with an AID)' },
+    ),
     version: Type.Integer({ description: 'stored image version: grows by one with every saved change' }),
     createdAt: Type.Integer({ description: 'epoch ms' }),
     updatedAt: Type.Integer({ description: 'epoch ms' }),

@@ -63,6 +63,7 @@ describe('reader routes', () => {
     const card2 = (await post('/v1/cards', { seed: 6 })).json() as { id: string };
     const occupied = await post('/v1/readers/0/insert', { cardId: card2.id });
     expect([occupied.statusCode, occupied.json().code]).toEqual([409, 'SLOT_OCCUPIED']);
+    expect((await app.inject({ method: 'GET', url: `/v1/cards/${card.id}` })).json().reader).toBe('0');
     const del = await app.inject({ method: 'DELETE', url: `/v1/cards/${card.id}` });
     expect([del.statusCode, del.json().code]).toEqual([409, 'CARD_IN_READER']);
     expect((await app.inject({ method: 'GET', url: '/v1/readers' })).json().readers[0]).toMatchObject({ state: 'connected', apdus: 2 });

@@ -45,8 +45,15 @@ describe('terminal routes', () => {
     expect(load).toMatchObject({ outcome: 'loaded', amountFen: 5000, balanceFen: 5000, tacVerified: true, recovered: false });
     expect(load.tac).toMatch(/^[0-9a-f]{8}$/);
 
+    const before = (await app.inject({ method: 'GET', url: `/v1/cards/${card.id}` })).json();
+    expect(before.transit).toEqual({ rail: { state: 'none' }, bus: { state: 'none' } });
+    expect(before.apps).toEqual([{ aid: 'a000000632010105', label: 'transit', app: 'transit', blocked: false }]);
+    expect(before.reader).toBeNull();
     const e = await ok(`/v1/terminals/${entry.id}/taps`, { cardId: card.id, at: '2026-06-01T08:30:00+08:00' });
     expect(e).toMatchObject({ outcome: 'entered', balanceFen: 5000, fareFen: 0, mac2Verified: true });
+    const inside = (await app.inject({ method: 'GET', url: `/v1/cards/${card.id}` })).json();
+    expect(inside.transit.rail).toMatchObject({ state: 'entered', entry: { line: 1, station: 15, at: '2026-06-01T08:30:00+08:00' } });
+    expect(inside.transit.rail.exit).toBeUndefined();
     const x = await ok(`/v1/terminals/${exit.id}/taps`, { cardId: card.id, at: '2026-06-01T08:55:00+08:00' });
     // 土桥 → 国贸 is 21.1 km: 5 yuan, no discount on the month's first ride, no off-peak after 07:00.
     expect(x).toMatchObject({ outcome: 'exited', fareFen: 500, baseFareFen: 500, balanceFen: 4500, durationMinutes: 25, overtime: false, mac2Verified: true });
@@ -54,6 +61,9 @@ describe('terminal routes', () => {
     expect(x.steps.map((s: { rule: string }) => s.rule)).toEqual(['base-fare', 'monthly-tier', 'off-peak']);
     expect(x.month).toEqual({ period: '2026-06', spentFen: 500, rides: 1 });
     expect(await balance(card.id)).toBe(4500);
+    const after = (await app.inject({ method: 'GET', url: `/v1/cards/${card.id}` })).json();
+    expect(after.transit.rail).toMatchObject({ state: 'exited', exit: { line: 1, station: 1, at: '2026-06-01T08:55:00+08:00', amountFen: 500 }, month: { period: '2026-06', spendFen: 500, rides: 1 } });
+    expect(after.transit.bus).toEqual({ state: 'none' });
 
     const j = (await app.inject({ method: 'GET', url: `/v1/journal?cardId=${card.id}` })).json();
     expect(j.records.map((r: { type: number; amountFen: number }) => [r.type, r.amountFen])).toEqual([
@@ -97,6 +107,7 @@ describe('terminal routes', () => {
     expect(off.steps.length).toBeGreaterThan(0);
     expect(off.balanceFen).toBe(2000 - on.fareFen - off.fareFen);
     expect((await app.inject({ method: 'GET', url: `/v1/terminals/${bus.id}` })).json().stop).toBe(5);
+    expect((await app.inject({ method: 'GET', url: `/v1/cards/${card.id}` })).json().transit.bus.state).toBe('exited');
   });
 
   it('answers bad requests with the error table', async () => {
