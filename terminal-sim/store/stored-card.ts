@@ -6,18 +6,18 @@
  *
  * A terminal flow that also writes the transaction journal runs inside `run` / `runSync`: the
  * per-APDU saves are held while the flow talks to the card in-process, and the image and the
- * flow's journal records are saved in one transaction before the flow's result is returned —
- * so a debit's card state never lands without its journal record, and a tap answered 200 is in
- * the journal. (Held responses only reach the in-process terminal; nothing leaves the process
- * before the save.)
+ * flow's journal records (and the terminal's state) are saved in one transaction before the
+ * flow's result is returned — so a debit's card state never lands without its journal record,
+ * and a tap answered 200 is in the journal. (Held responses only reach the in-process terminal;
+ * nothing leaves the process before the save.) With a store that groups commits (SQLite), `run`
+ * joins the event-loop turn's group commit: one fsync for many taps, each still durable before
+ * its answer.
  *
- * Detecting "may have changed": the engine has no "NVM committed" hook, so this wrapper uses
- * the status word — 9000, 61xx (a T=0 success whose data waits), 6Cxx and 62xx (framing or
- * warnings after the command ran) and every SW whose table entry says NVM may change — and then
- * compares the serialised image with the last saved one, saving only a real change (the rng
- * position counts: a card rebuilt after a crash must not replay a random it already gave out).
- * A generation counter on Card bumped by Nvm.commit would make this exact and cheaper; see the
- * report in issue 5.
+ * Detecting "may have changed": after an APDU whose status word says NVM may have changed (9000,
+ * 61xx, 6Cxx, 62xx and every SW whose table entry says so), the card's `generation` — moved by
+ * every commit, every random drawn and every recovery — tells whether anything did; only then is
+ * the image serialised and compared with the last saved one (the rng position counts: a card
+ * rebuilt after a crash must not replay a random it already gave out).
  */
 import { CardPowerError, cardFromImage, isSuccess, swInfo } from '../../engine/index.js';
 import type { Card, CardImage, Clock, Rng } from '../../engine/index.js';
