@@ -46,7 +46,7 @@ import type { Reader } from '../reader/reader-api.js';
 import { TRANSIT_RECORD_ID, TRIP_STATE, type TransitRecord } from '../transit/compound-record.js';
 import { dateTimeDigits } from '../transit/datetime.js';
 import { initializeForCappPurchase } from '../transit/purse-purchase.js';
-import { readInteropInfo, readTransitRecord } from '../transit/read-commands.js';
+import { checkTransitCard, Refusal, type CardCheckRefusal } from './card-checks.js';
 import type { TransitSelection } from '../transit/select.js';
 import { selectTransitOrRefusal } from './select-card.js';
 import { TRAVEL_SUBTYPE, TRAVEL_TYPE } from '../transit/travel-record.js';
@@ -102,15 +102,15 @@ export interface BusValidatorOptions {
 export type BusRefusalReason =
   | 'not-boarded'
   | 'wrong-route'
-  | 'not-interoperable'
+  | CardCheckRefusal
   | 'blocked'
   | 'not-transit-card'
-  | 'expired'
   | 'insufficient-balance'
-  | 'bad-crc'
-  | 'bad-record'
   | 'card-error'
   | 'fare-error';
+
+/** Refusals of this terminal: the reason checked against BusRefusalReason. */
+const BusRefusal = Refusal<BusRefusalReason>;
 
 interface BusPassage {
   serial: string;
@@ -143,16 +143,6 @@ export interface BusPendingPurchase extends PendingTransaction {
   kind: 'purchase';
   /** The outcome the tap will have once the debit is known to be done (journal filled then). */
   outcome: Unsettled<Settled>;
-}
-
-class Refusal extends Error {
-  constructor(
-    readonly reason: BusRefusalReason,
-    detail: string,
-    readonly error?: CardCommandError,
-  ) {
-    super(detail);
-  }
 }
 
 function checkRoute(r: BusRoute, name: string): void {
@@ -258,7 +248,7 @@ export class BusValidator {
     try {
       await card.connect();
       const sel = await selectTransitOrRefusal(card);
-      if ('refused' in sel) throw new Refusal(sel.refused, sel.error.message, sel.error);
+      if ('refused' in sel) throw new BusRefusal(sel.refused, sel.error.message, sel.error);
       serial = sel.issuer.appSerial;
       const pending = this.purchases.pendings.get(serial);
       if (pending) {
@@ -267,7 +257,8 @@ export class BusValidator {
       }
       return await this.transact(sel, side);
     } catch (e) {
-      if (e instanceof Refusal) return { kind: 'refused', reason: e.reason, serial, detail: e.message, ...(e.error ? { error: e.error } : {}) };
+      // Every Refusal thrown here carries one of its reasons (this terminal's typed constructor, or checkTransitCard's, a subset).
+      if (e instanceof Refusal) return { kind: 'refused', reason: e.reason as BusRefusalReason, serial, detail: e.message, ...(e.error ? { error: e.error } : {}) };
       if (e instanceof CardRemovedError && e.reader === card.name) {
         return { kind: 'interrupted', serial, pending: serial !== undefined && this.purchases.pendings.has(serial), detail: e.message };
       }
@@ -283,7 +274,7 @@ export class BusValidator {
     try {
       return checkFare(fn());
     } catch (e) {
-      if (e instanceof FareError) throw new Refusal('fare-error', e.message);
+      if (e instanceof FareError) throw new BusRefusal('fare-error', e.message);
       throw e;
     }
   }
@@ -293,16 +284,7 @@ export class BusValidator {
     const serial = sel.issuer.appSerial;
     const now = this.opts.clock.now();
     const nowDigits = dateTimeDigits(now);
-    const today = nowDigits.slice(0, 8);
-    if (today > sel.issuer.expiryDate) throw new Refusal('expired', `card expired on ${sel.issuer.expiryDate}`);
-    if (today < sel.issuer.startDate) throw new Refusal('expired', `card not valid before ${sel.issuer.startDate}`);
-    const interop = await readInteropInfo(card);
-    if (interop.interopType === 0x0000) throw new Refusal('not-interoperable', 'EF 0017 interop type 0000: not interoperable');
-
-    const read = await readTransitRecord(card, TRANSIT_RECORD_ID.BUS);
-    if (!read.ok) throw new Refusal(read.problem === 'bad-crc' ? 'bad-crc' : 'bad-record', read.detail);
-    const rec = read.record;
-    if (rec.recordId !== TRANSIT_RECORD_ID.BUS) throw new Refusal('bad-record', `record 2 of 1A has id ${rec.recordId}, expected 02 (bus)`);
+    const rec = await checkTransitCard(card, sel, nowDigits.slice(0, 8), TRANSIT_RECORD_ID.BUS);
 
     let terminalId = this.psam.openTerminalId;
     if (!terminalId) {
@@ -331,7 +313,7 @@ export class BusValidator {
       if (rec.state === TRIP_STATE.ENTERED) {
         const old = this.routes.get(rec.entryLine);
         const from = old?.stops.find((s) => s.code === rec.entryStation);
-        if (!old || !from) throw new Refusal('fare-error', `missing tap-off: boarding at route ${rec.entryLine} stop ${rec.entryStation} is not on a known route`);
+        if (!old || !from) throw new BusRefusal('fare-error', `missing tap-off: boarding at route ${rec.entryLine} stop ${rec.entryStation} is not on a known route`);
         const first = old.stops[0].km;
         const last = old.stops[old.stops.length - 1].km;
         const farther = from.km - first >= last - from.km ? first : last;
@@ -371,10 +353,10 @@ export class BusValidator {
       };
       outcome = { kind: 'boarded', serial, record: next, balanceFen: 0, stop, ...(missing ? { missingTapOff: missing } : {}) };
     } else {
-      if (rec.state !== TRIP_STATE.ENTERED) throw new Refusal('not-boarded', `bus record state ${rec.state.toString(16).padStart(2, '0')}: no tap-on recorded`);
-      if (rec.entryLine !== route.line) throw new Refusal('wrong-route', `boarded route ${rec.entryLine}, this bus runs route ${route.line}`);
+      if (rec.state !== TRIP_STATE.ENTERED) throw new BusRefusal('not-boarded', `bus record state ${rec.state.toString(16).padStart(2, '0')}: no tap-on recorded`);
+      if (rec.entryLine !== route.line) throw new BusRefusal('wrong-route', `boarded route ${rec.entryLine}, this bus runs route ${route.line}`);
       const from = route.stops.find((s) => s.code === rec.entryStation);
-      if (!from) throw new Refusal('bad-record', `boarding stop ${rec.entryStation} is not a stop of route ${route.line}`);
+      if (!from) throw new BusRefusal('bad-record', `boarding stop ${rec.entryStation} is not a stop of route ${route.line}`);
       const distanceKm = roundKm(Math.abs(stop.km - from.km));
       const outsideCityKm = outsideKm(route, from.km, stop.km);
       const f = this.price(() =>
@@ -407,7 +389,7 @@ export class BusValidator {
     try {
       init = await initializeForCappPurchase(card, { keyIndex: this.keyIndex, amountFen, terminalId });
     } catch (e) {
-      if (e instanceof InsufficientBalanceError) throw new Refusal('insufficient-balance', `the fare ${amountFen} fen exceeds the balance`, e);
+      if (e instanceof InsufficientBalanceError) throw new BusRefusal('insufficient-balance', `the fare ${amountFen} fen exceeds the balance`, e);
       throw e;
     }
     outcome.balanceFen = init.balanceFen - amountFen;

@@ -35,7 +35,7 @@ import type { Reader } from '../reader/reader-api.js';
 import { decodeTransitRecord, TRANSIT_RECORD_ID, TRIP_STATE, type TransitRecord } from '../transit/compound-record.js';
 import { dateTimeDigits, digitsToMs } from '../transit/datetime.js';
 import { initializeForCappPurchase } from '../transit/purse-purchase.js';
-import { readInteropInfo, readTransitRecord } from '../transit/read-commands.js';
+import { checkTransitCard, Refusal, type CardCheckRefusal } from './card-checks.js';
 import type { TransitSelection } from '../transit/select.js';
 import { selectTransitOrRefusal } from './select-card.js';
 import { TRAVEL_SUBTYPE, TRAVEL_TYPE } from '../transit/travel-record.js';
@@ -79,16 +79,16 @@ export interface GateOptions {
 export type GateRefusalReason =
   | 'repeated-entry'
   | 'exit-without-entry'
-  | 'not-interoperable'
+  | CardCheckRefusal
   | 'blocked'
   | 'not-transit-card'
-  | 'expired'
   | 'insufficient-balance'
-  | 'bad-crc'
-  | 'bad-record'
   | 'card-error'
   /** The fare function could not price the trip (FareError): nothing charged. */
   | 'fare-error';
+
+/** Refusals of this terminal: the reason checked against GateRefusalReason. */
+const GateRefusal = Refusal<GateRefusalReason>;
 
 interface Passage {
   serial: string;
@@ -111,16 +111,6 @@ export type GateOutcome =
   | { kind: 'interrupted'; serial?: string; pending: boolean; detail: string }
   /** Settled a pending debit that the card did commit but whose TAC it can no longer give. */
   | { kind: 'unproven'; serial: string; pending: PendingPurchase; detail: string };
-
-class Refusal extends Error {
-  constructor(
-    readonly reason: GateRefusalReason,
-    detail: string,
-    readonly error?: CardCommandError,
-  ) {
-    super(detail);
-  }
-}
 
 export class Gate {
   readonly direction: 'entry' | 'exit';
@@ -200,7 +190,7 @@ export class Gate {
     try {
       await card.connect();
       const sel = await selectTransitOrRefusal(card);
-      if ('refused' in sel) throw new Refusal(sel.refused, sel.error.message, sel.error);
+      if ('refused' in sel) throw new GateRefusal(sel.refused, sel.error.message, sel.error);
       serial = sel.issuer.appSerial;
       const pending = this.purchases.pendings.get(serial);
       if (pending) {
@@ -209,7 +199,8 @@ export class Gate {
       }
       return await this.transact(sel);
     } catch (e) {
-      if (e instanceof Refusal) return { kind: 'refused', reason: e.reason, serial, detail: e.message, ...(e.error ? { error: e.error } : {}) };
+      // Every Refusal thrown here carries one of its reasons (this terminal's typed constructor, or checkTransitCard's, a subset).
+      if (e instanceof Refusal) return { kind: 'refused', reason: e.reason as GateRefusalReason, serial, detail: e.message, ...(e.error ? { error: e.error } : {}) };
       if (e instanceof CardRemovedError && e.reader === card.name) {
         return { kind: 'interrupted', serial, pending: serial !== undefined && this.purchases.pendings.has(serial), detail: e.message };
       }
@@ -229,19 +220,9 @@ export class Gate {
     const card = this.opts.cardReader;
     const now = this.opts.clock.now();
     const nowDigits = dateTimeDigits(now);
-    const today = nowDigits.slice(0, 8);
-    if (today > sel.issuer.expiryDate) throw new Refusal('expired', `card expired on ${sel.issuer.expiryDate}`);
-    if (today < sel.issuer.startDate) throw new Refusal('expired', `card not valid before ${sel.issuer.startDate}`);
-
-    const interop = await readInteropInfo(card);
-    if (interop.interopType === 0x0000) throw new Refusal('not-interoperable', 'EF 0017 interop type 0000: not interoperable');
-
-    const read = await readTransitRecord(card, TRANSIT_RECORD_ID.RAIL);
-    if (!read.ok) throw new Refusal(read.problem === 'bad-crc' ? 'bad-crc' : 'bad-record', read.detail);
-    const rec = read.record;
-    if (rec.recordId !== TRANSIT_RECORD_ID.RAIL) throw new Refusal('bad-record', `record 1 of 1A has id ${rec.recordId}, expected 01 (rail)`);
-    if (this.direction === 'entry' && rec.state === TRIP_STATE.ENTERED) throw new Refusal('repeated-entry', `already entered at line ${rec.entryLine} station ${rec.entryStation} on ${rec.entryDateTime}`);
-    if (this.direction === 'exit' && rec.state !== TRIP_STATE.ENTERED) throw new Refusal('exit-without-entry', `trip state ${rec.state.toString(16).padStart(2, '0')}: no entry recorded`);
+    const rec = await checkTransitCard(card, sel, nowDigits.slice(0, 8), TRANSIT_RECORD_ID.RAIL);
+    if (this.direction === 'entry' && rec.state === TRIP_STATE.ENTERED) throw new GateRefusal('repeated-entry', `already entered at line ${rec.entryLine} station ${rec.entryStation} on ${rec.entryDateTime}`);
+    if (this.direction === 'exit' && rec.state !== TRIP_STATE.ENTERED) throw new GateRefusal('exit-without-entry', `trip state ${rec.state.toString(16).padStart(2, '0')}: no entry recorded`);
 
     const terminalId = this.psam.openTerminalId ?? (await this.psamTerminalId);
     const terminalIdHex = this.psam.terminalIdHex ?? bytesToHex(terminalId);
@@ -273,7 +254,7 @@ export class Gate {
       try {
         entryMs = digitsToMs(rec.entryDateTime, '1A.entryDateTime');
       } catch (e) {
-        throw new Refusal('bad-record', (e as Error).message);
+        throw new GateRefusal('bad-record', (e as Error).message);
       }
       const durationMinutes = Math.max(0, Math.floor((now - entryMs) / 60_000));
       const overtime = durationMinutes > this.overtimeLimitMinutes;
@@ -291,7 +272,7 @@ export class Gate {
       try {
         f = checkFare(this.fare(input));
       } catch (e) {
-        if (e instanceof FareError) throw new Refusal('fare-error', e.message);
+        if (e instanceof FareError) throw new GateRefusal('fare-error', e.message);
         throw e;
       }
       fare = { fareFen: f.fareFen, baseFareFen: f.baseFareFen, overtime, durationMinutes };
@@ -316,11 +297,11 @@ export class Gate {
     try {
       init = await initializeForCappPurchase(card, { keyIndex: this.keyIndex, amountFen, terminalId });
     } catch (e) {
-      if (e instanceof InsufficientBalanceError) throw new Refusal('insufficient-balance', `the fare ${amountFen} fen exceeds the balance`, e);
+      if (e instanceof InsufficientBalanceError) throw new GateRefusal('insufficient-balance', `the fare ${amountFen} fen exceeds the balance`, e);
       throw e;
     }
     if (this.direction === 'entry' && init.balanceFen < (this.opts.minEntryBalanceFen ?? 0)) {
-      throw new Refusal('insufficient-balance', `balance ${init.balanceFen} fen below the entry minimum ${this.opts.minEntryBalanceFen} fen`);
+      throw new GateRefusal('insufficient-balance', `balance ${init.balanceFen} fen below the entry minimum ${this.opts.minEntryBalanceFen} fen`);
     }
     const direction = this.direction;
     const travel = { type: direction === 'entry' ? TRAVEL_TYPE.ENTRY : TRAVEL_TYPE.EXIT, deviceId, line, station };

@@ -26,6 +26,7 @@ import type { Reader } from '../reader/reader-api.js';
 import { bcdDateTime, dateTimeDigits } from '../transit/datetime.js';
 import { creditForLoad, initializeForLoad } from '../transit/purse-load.js';
 import { readIssuerInfo } from '../transit/read-commands.js';
+import { Refusal } from './card-checks.js';
 import { selectTransitOrRefusal } from './select-card.js';
 import { journalRecordOf, pendingFate, type PendingLoad } from './pending.js';
 
@@ -64,6 +65,9 @@ export type TopUpRefusalReason =
   | 'expired'
   | 'card-error';
 
+/** Refusals of this terminal: the reason checked against TopUpRefusalReason. */
+const TopUpRefusal = Refusal<TopUpRefusalReason>;
+
 export type TopUpOutcome =
   | {
       kind: 'loaded';
@@ -88,16 +92,6 @@ export type TopUpOutcome =
   | { kind: 'nothing-pending'; serial: string }
   /** The card committed the load but a later transaction replaced its proof. */
   | { kind: 'unproven'; serial: string; pending: PendingLoad; detail: string };
-
-class Refusal extends Error {
-  constructor(
-    readonly reason: TopUpRefusalReason,
-    detail: string,
-    readonly error?: CardCommandError,
-  ) {
-    super(detail);
-  }
-}
 
 export class TopUpTerminal {
   private readonly pendings = new Map<string, PendingLoad>();
@@ -145,14 +139,15 @@ export class TopUpTerminal {
       if (amountFen !== undefined) this.checkAmount(amountFen);
       await card.connect();
       const sel = await selectTransitOrRefusal(card);
-      if ('refused' in sel) throw new Refusal(sel.refused, sel.error.message, sel.error);
+      if ('refused' in sel) throw new TopUpRefusal(sel.refused, sel.error.message, sel.error);
       serial = sel.issuer.appSerial;
       const pending = this.pendings.get(serial);
       if (pending) return await this.settle(pending);
       if (amountFen === undefined) return { kind: 'nothing-pending', serial };
       return await this.transact(serial, amountFen, false);
     } catch (e) {
-      if (e instanceof Refusal) return { kind: 'refused', reason: e.reason, serial, detail: e.message, ...(e.error ? { error: e.error } : {}) };
+      // Every Refusal thrown here is a TopUpRefusal.
+      if (e instanceof Refusal) return { kind: 'refused', reason: e.reason as TopUpRefusalReason, serial, detail: e.message, ...(e.error ? { error: e.error } : {}) };
       if (e instanceof CardRemovedError) return { kind: 'interrupted', serial, pending: serial !== undefined && this.pendings.has(serial), detail: e.message };
       if (e instanceof CardCommandError) return { kind: 'refused', reason: 'card-error', serial, detail: e.message, error: e };
       throw e;
@@ -163,7 +158,7 @@ export class TopUpTerminal {
 
   private checkAmount(amountFen: number): void {
     if (!Number.isSafeInteger(amountFen) || amountFen <= 0 || amountFen % this.rules.stepFen !== 0) {
-      throw new Refusal('invalid-amount', `a load is a positive multiple of ${this.rules.stepFen} fen, got ${amountFen}`);
+      throw new TopUpRefusal('invalid-amount', `a load is a positive multiple of ${this.rules.stepFen} fen, got ${amountFen}`);
     }
   }
 
@@ -172,21 +167,21 @@ export class TopUpTerminal {
     const now = this.opts.clock.now();
     const nowDigits = dateTimeDigits(now);
     const issuer = await readIssuerInfo(card);
-    if (issuer.appSerial !== serial) throw new Refusal('card-error', 'EF 0015 differs from the FCI');
-    if (nowDigits.slice(0, 8) > issuer.expiryDate) throw new Refusal('expired', `card expired on ${issuer.expiryDate}`);
+    if (issuer.appSerial !== serial) throw new TopUpRefusal('card-error', 'EF 0015 differs from the FCI');
+    if (nowDigits.slice(0, 8) > issuer.expiryDate) throw new TopUpRefusal('expired', `card expired on ${issuer.expiryDate}`);
 
     let init;
     try {
       init = await initializeForLoad(card, { keyIndex: this.keyIndex, amountFen, terminalId: this.terminalId });
     } catch (e) {
-      if (e instanceof ConditionsNotSatisfiedError) throw new Refusal('exceeds-max-balance', `the card refuses a load of ${amountFen} fen (maximum balance)`, e);
+      if (e instanceof ConditionsNotSatisfiedError) throw new TopUpRefusal('exceeds-max-balance', `the card refuses a load of ${amountFen} fen (maximum balance)`, e);
       throw e;
     }
     if (init.onlineCounter === 0 && amountFen < this.rules.firstLoadMinFen) {
-      throw new Refusal('first-load-minimum', `a first load is at least ${this.rules.firstLoadMinFen} fen, got ${amountFen}`);
+      throw new TopUpRefusal('first-load-minimum', `a first load is at least ${this.rules.firstLoadMinFen} fen, got ${amountFen}`);
     }
     if (init.balanceFen + amountFen > this.rules.maxBalanceFen) {
-      throw new Refusal('exceeds-max-balance', `balance ${init.balanceFen} + ${amountFen} fen passes the maximum ${this.rules.maxBalanceFen} fen`);
+      throw new TopUpRefusal('exceeds-max-balance', `balance ${init.balanceFen} + ${amountFen} fen passes the maximum ${this.rules.maxBalanceFen} fen`);
     }
     const { date, time } = bcdDateTime(now);
     const auth = await this.opts.host.authorizeLoad({
@@ -203,7 +198,7 @@ export class TopUpTerminal {
       date,
       time,
     });
-    if (!auth.approved) throw new Refusal('host-declined', `${auth.reason}: ${auth.detail}`);
+    if (!auth.approved) throw new TopUpRefusal('host-declined', `${auth.reason}: ${auth.detail}`);
 
     const pending: PendingLoad = {
       kind: 'load',
