@@ -241,15 +241,7 @@ export class CardService {
     this.notHeld(id);
     this.session(id);
     this.inReader.set(id, slot);
-    const run = <T>(f: (sc: StoredCard) => T): T => {
-      const sc = this.session(id);
-      try {
-        return f(sc);
-      } catch (e) {
-        this.forgetIfFailed(id, e);
-        throw e;
-      }
-    };
+    const run = <T>(f: (sc: StoredCard) => T): T => this.guard(id, f);
     return {
       powerOn: () => run((sc) => (sc.powerOff(), sc.powerOn())),
       powerOff: () => run((sc) => sc.powerOff()),
@@ -312,11 +304,8 @@ export class CardService {
     try {
       return f(sc);
     } catch (e) {
-      if (e instanceof StoredCardFailedError || e instanceof StoreConflictError) {
-        // The in-memory card is ahead of the store: drop it; the next request reopens it.
-        this.open.delete(id);
-        if (e instanceof StoreConflictError) throw new ApiError('CARD_CONFLICT', { id });
-      }
+      this.forgetIfFailed(id, e);
+      if (e instanceof StoreConflictError) throw new ApiError('CARD_CONFLICT', { id });
       throw e;
     }
   }

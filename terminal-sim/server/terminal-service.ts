@@ -175,11 +175,11 @@ export class TerminalService {
 
   /** @throws ApiError BAD_TERMINAL_OPTIONS, TERMINAL_EXISTS */
   create(input: CreateTerminalInput): TerminalView {
-    const existing = new Set(this.store.listTerminals().map((t) => t.id));
-    const n = existing.size + 1;
+    const rows = this.store.listTerminals();
+    const existing = new Set(rows.map((t) => t.id));
     const id = input.id ?? this.freeId(input.kind, existing);
     if (existing.has(id)) throw new ApiError('TERMINAL_EXISTS', { id });
-    const terminalId = (input.terminalId ?? this.freeTerminalId(input.kind, n)).toLowerCase();
+    const terminalId = (input.terminalId ?? this.freeTerminalId(input.kind, rows)).toLowerCase();
     if (!TERMINAL_ID_RE.test(terminalId)) throw new ApiError('BAD_TERMINAL_OPTIONS', { detail: `"terminalId" expected 12 hex digits, got ${JSON.stringify(input.terminalId)}` });
     const config = this.configOf(input, terminalId);
     const state: TerminalState = { pending: [] };
@@ -442,9 +442,9 @@ export class TerminalService {
   }
 
   /** `1000` ‖ kind digit (0 gate, 1 bus, 9 top-up) ‖ 7-digit number [P: operator 10, device n]. */
-  private freeTerminalId(kind: TerminalKind, n: number): string {
-    const used = new Set(this.store.listTerminals().map((t) => (t.config as TerminalConfig).terminalId));
-    for (let k = n; ; k++) {
+  private freeTerminalId(kind: TerminalKind, rows: readonly TerminalRow[]): string {
+    const used = new Set(rows.map((t) => (t.config as TerminalConfig).terminalId));
+    for (let k = rows.length + 1; ; k++) {
       const id = `1000${kind === 'gate' ? 0 : kind === 'bus' ? 1 : 9}${String(k).padStart(7, '0')}`;
       if (!used.has(id)) return id;
     }
