@@ -41,15 +41,17 @@ export interface TransitView {
   bus: TripView;
 }
 
-/** The transit application's 1A record cells (engine/apps/transit layout: EF 001A, records 1..2). */
-const RECORD_CELL = (n: number) => `r:3f00/1001/001a:${n}`;
+/** EF 001A of the transit application (DOMAIN.md §3): compound records, 01 rail and 02 bus. */
+const EF_1A = 0x001a;
 
 function iso(digits: string): string {
   return `${digits.slice(0, 4)}-${digits.slice(4, 6)}-${digits.slice(6, 8)}T${digits.slice(8, 10)}:${digits.slice(10, 12)}:${digits.slice(12, 14)}+08:00`;
 }
 
 function tripOf(card: Card, recordId: number): TripView {
-  const bytes = card.peekCell(RECORD_CELL(recordId));
+  // The card file system names the record's cell (a linear-fixed record n lives in slot n).
+  const ef = card.fs.applications.find((df) => df.spec.app === 'transit')?.efs.get(EF_1A);
+  const bytes = ef && card.peekCell(ef.recordCell(recordId));
   if (!bytes) return { state: 'none' };
   let r;
   try {
