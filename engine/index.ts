@@ -10,7 +10,7 @@
  * No I/O, no clock, no randomness of its own: a Clock and an Rng are injected (seeded by default).
  */
 export { Card, CardPowerError } from './card/card.js';
-export type { CardImage, CardOptions, Protocol, TearPhase, TearSpec } from './card/card.js';
+export type { CardImage, CardImageMark, CardImagePatch, CardOptions, Protocol, TearPhase, TearSpec } from './card/card.js';
 export { issueCard, issueCardImage, cardFromImage, buildAtr, bcd } from './personalise/issue-card.js';
 export type { Holder, IssueOptions, IssuerKeys } from './personalise/issue-card.js';
 export { PROFILES, getProfile } from './personalise/profiles.js';
@@ -27,7 +27,7 @@ export type { AppContext, AppFactory, AppHandler, AppRegistry, DataWithSw, Handl
 export { FileSystem, DfNode, EfNode, binaryKey, readBinary, updateBinary, readRecord, updateRecord, appendRecord, recordCount, findRecordById, mapStore } from './card/fs.js';
 export type { Access, CellStore, DfSpec, EfSpec, EfType, NodeSpec } from './card/fs.js';
 export { Nvm, Tx } from './card/nvm.js';
-export type { NvmJson, RecoveryOutcome } from './card/nvm.js';
+export type { NvmJson, NvmJsonPatch, NvmSnapshot, RecoveryOutcome } from './card/nvm.js';
 export { TRANSIT_AID, SFI as TRANSIT_SFI, TX_TYPE } from './apps/transit/layout.js';
 export { txLogRecord } from './apps/transit/transit-app.js';
 export * as purseCrypto from './apps/transit/purse-crypto.js';

@@ -15,7 +15,7 @@ import type { DfNode, DfSpec } from './fs.js';
 import { INS, appendRecordCmd, getChallengeCmd, readBinaryCmd, readRecordCmd, updateBinaryCmd, updateRecordCmd } from './iso-commands.js';
 import type { Selection } from './iso-commands.js';
 import { Nvm, Tx } from './nvm.js';
-import type { NvmJson, RecoveryOutcome } from './nvm.js';
+import type { NvmJson, NvmJsonPatch, NvmSnapshot, RecoveryOutcome } from './nvm.js';
 import { bytesToHex, hexToBytes } from '../../crypto/utils.js';
 
 export type Protocol = 'T=0' | 'T=1';
@@ -44,6 +44,18 @@ export interface CardImage {
   nvm: NvmJson;
   /** Position of a resumable Rng (see Rng.exportState), so a rebuilt card draws fresh randoms. */
   rng?: string;
+}
+
+/** The changing parts of a card image at one moment (Card.imageMark). */
+export interface CardImageMark {
+  readonly nvm: NvmSnapshot;
+  readonly rng: string | undefined;
+}
+
+/** An RFC 7396 merge patch over a CardImage (Card.imagePatch): what a save of the changes carries. */
+export interface CardImagePatch {
+  nvm?: NvmJsonPatch;
+  rng?: string | null;
 }
 
 /** The card is not powered, or lost power (a tear) while processing a command. */
@@ -401,6 +413,26 @@ export class Card {
       nvm: this.nvm.toJSON(),
       ...(this.opts.rng.exportState ? { rng: this.opts.rng.exportState() } : {}),
     };
+  }
+
+  /** The image's changing parts now (NVM, rng position), for imagePatch: opaque. */
+  imageMark(): CardImageMark {
+    return { nvm: this.nvm.snapshot(), rng: this.opts.rng.exportState?.() };
+  }
+
+  /**
+   * The RFC 7396 merge patch that turns the image at `mark` into toJSON() now, or undefined when
+   * they are equal. Only NVM and the rng position change after issue: atr, protocol, info and fs
+   * are fixed at construction.
+   */
+  imagePatch(mark: CardImageMark): CardImagePatch | undefined {
+    const nvm = this.nvm.patchSince(mark.nvm);
+    const rng = this.opts.rng.exportState?.();
+    if (!nvm && rng === mark.rng) return undefined;
+    const out: CardImagePatch = {};
+    if (nvm) out.nvm = nvm;
+    if (rng !== mark.rng) out.rng = rng ?? null;
+    return out;
   }
 
   /** Reads an NVM cell (for tests, tools and personalisation checks; not reachable by APDU). */

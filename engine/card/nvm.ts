@@ -29,6 +29,19 @@ export interface NvmJson {
   journal?: { entries: [string, string | null][]; valid: boolean };
 }
 
+/** An RFC 7396 merge patch over NvmJson (see Nvm.patchSince). */
+export interface NvmJsonPatch {
+  cells?: Record<string, string | null>;
+  journal?: NvmJson['journal'] | null;
+}
+
+/** The NVM at one moment (Nvm.snapshot): opaque to callers. */
+export interface NvmSnapshot {
+  readonly cells: ReadonlyMap<string, Uint8Array>;
+  readonly journal: unknown;
+  readonly journalValid: boolean;
+}
+
 export type RecoveryOutcome = 'clean' | 'rolled-back' | 'rolled-forward';
 
 /** Hex of cell values (see Nvm.hexOf); weak, so replaced values are collected. */
@@ -133,6 +146,41 @@ export class Nvm {
     return h;
   }
 
+  /**
+   * What the NVM holds now, for cellPatch: the cell map's entries (values are never written in
+   * place, so their identities are their versions) and the journal with its mark.
+   */
+  snapshot(): NvmSnapshot {
+    return { cells: new Map(this.cells), journal: this.journal, journalValid: this.journal?.valid ?? false };
+  }
+
+  /**
+   * The RFC 7396 merge patch that turns toJSON() at `since` into toJSON() now: changed and new
+   * cells with their hex, deleted ones null, the journal when it changed (null when it is gone);
+   * undefined when nothing changed. A stored card saves this instead of its whole image: a tap
+   * changes a handful of cells out of dozens (terminal-sim/store, issue 5 "Speed").
+   */
+  patchSince(since: NvmSnapshot): NvmJsonPatch | undefined {
+    let cells: Record<string, string | null> | undefined;
+    let added = 0;
+    for (const [k, v] of this.cells) {
+      const was = since.cells.get(k);
+      if (was === v) continue;
+      if (was === undefined) added++;
+      (cells ??= {})[k] = this.hexOf(v);
+    }
+    // Now = kept + added cells, then = kept + deleted: any deleted only when the sizes disagree.
+    if (this.cells.size - added !== since.cells.size) {
+      for (const k of since.cells.keys()) if (!this.cells.has(k)) (cells ??= {})[k] = null;
+    }
+    const journalChanged = since.journal !== this.journal || since.journalValid !== (this.journal?.valid ?? false);
+    if (!cells && !journalChanged) return undefined;
+    const out: NvmJsonPatch = {};
+    if (cells) out.cells = cells;
+    if (journalChanged) out.journal = this.journalJson() ?? null;
+    return out;
+  }
+
   /** Writes a cell outside any transaction: personalisation only. */
   personalise(key: string, value: Uint8Array): void {
     this.cells.set(key, value.slice());
@@ -142,10 +190,14 @@ export class Nvm {
     const cells: Record<string, string> = {};
     for (const k of this.keys()) cells[k] = this.hexOf(this.cells.get(k)!);
     const out: NvmJson = { cells };
-    if (this.journal) {
-      out.journal = { valid: this.journal.valid, entries: [...this.journal.entries].map(([k, v]) => [k, v === null ? null : bytesToHex(v)]) };
-    }
+    const journal = this.journalJson();
+    if (journal) out.journal = journal;
     return out;
+  }
+
+  private journalJson(): NvmJson['journal'] {
+    const j = this.journal;
+    return j && { valid: j.valid, entries: [...j.entries].map(([k, v]) => [k, v === null ? null : bytesToHex(v)]) };
   }
 
   /** @throws RangeError naming the cell for malformed hex. */

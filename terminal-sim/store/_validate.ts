@@ -33,21 +33,8 @@ export function jsonText(name: string, value: unknown): string {
   return text;
 }
 
-/**
- * Texts of images serialised by their maker (StoredCard), so the store does not stringify the
- * same object twice on the tap path. Only valid while the image object is not mutated: StoredCard
- * builds a fresh image for each save and never touches it again.
- */
-const knownTexts = new WeakMap<CardImage, string>();
-
-export function rememberImageText(image: CardImage, text: string): void {
-  knownTexts.set(image, text);
-}
-
 /** Checks the image's envelope and returns its JSON text (the stored form). */
 export function imageText(image: CardImage): string {
-  const known = knownTexts.get(image);
-  if (known !== undefined) return known;
   if (!image || typeof image !== 'object') throw new TypeError(`"image" expected a card image object, got ${image === null ? 'null' : typeof image}`);
   if (image.format !== 'ssc3-card/1') throw new RangeError(`"image.format" expected "ssc3-card/1", got ${JSON.stringify(image.format)}`);
   if (!image.nvm || typeof image.nvm !== 'object' || !image.fs || typeof image.fs !== 'object') throw new RangeError('"image" expected "fs" and "nvm" objects');

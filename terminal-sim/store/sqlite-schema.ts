@@ -51,6 +51,19 @@ export const MIGRATIONS: readonly string[] = Object.freeze([
     updated_at  INTEGER NOT NULL
   ) STRICT;
   `,
+  // 3: a card's saved changes as merge patches over its image (CardStore
+  // saveChangeAndJournalGrouped): a tap writes a row of a few hundred bytes instead of rewriting
+  // the 7 KB image. cards.version is the version of cards.image; each patch row is the version
+  // it makes; the store folds them into the image every so many (SqliteCardStoreOptions).
+  `
+  CREATE TABLE card_patches (
+    card_id     TEXT    NOT NULL REFERENCES cards(id) ON DELETE CASCADE,
+    version     INTEGER NOT NULL CHECK (version >= 2),
+    patch       TEXT    NOT NULL CHECK (json_valid(patch)),
+    created_at  INTEGER NOT NULL,
+    PRIMARY KEY (card_id, version)
+  ) STRICT;
+  `,
 ]);
 
 /** The schema version this build writes. */

@@ -8,12 +8,19 @@
  * concurrency: `saveImage(id, image, expectedVersion)` fails with StoreConflictError when another
  * writer got there first). Statements are prepared once and reused. The store reads no clock:
  * timestamps come from the `now` option.
+ *
+ * A grouped save (a tap) writes the card's change as a merge patch row (card_patches) instead of
+ * rewriting the image: a card's version is its newest patch's, or its image's when it has none.
+ * Every `foldAfterPatches` patches the next save writes the whole image and drops the patches,
+ * so reading a card never applies more than that many.
  */
 import Database from 'better-sqlite3';
 import type { CardImage } from '../../engine/index.js';
 import type { JournalRecord } from '../clearing/journal.js';
 import { CardNotFoundError, StoreConflictError, TerminalNotFoundError } from './card-store.js';
+import { applyMergePatch } from './merge-patch.js';
 import type {
+  CardImageChange,
   CardMeta,
   CardStore,
   CardStoreOptions,
@@ -47,6 +54,16 @@ export interface SqliteCardStoreOptions extends CardStoreOptions {
   mustExist?: boolean;
   /** Milliseconds to wait on a lock held by another connection. Default 5000. */
   busyTimeoutMs?: number;
+  /** Patches a card may hold before a save writes its whole image again (0: always whole). Default 32. */
+  foldAfterPatches?: number;
+}
+
+const DEFAULT_FOLD_AFTER = 32;
+
+/** A card's version: its image's (`base`) and the newest patch's, if any (`top`). */
+interface VersionRow {
+  base: number;
+  top: number | null;
 }
 
 interface CardRow {
@@ -79,10 +96,11 @@ interface JournalDbRow {
 /** A write waiting for the next group commit. */
 interface QueuedWrite {
   id: string;
-  text: string;
-  facts: { serial: string | undefined; profile: string | undefined };
+  change: CardImageChange;
+  /** The patch's JSON text ('{}' for none). */
+  patchText: string;
   records: readonly JournalRecord[];
-  expected: number | undefined;
+  expected: number;
   terminal: LateTerminalStateWrite | undefined;
   resolve: (version: number) => void;
   reject: (e: unknown) => void;
@@ -111,6 +129,9 @@ export class SqliteCardStore implements CardStore {
     deleteCard: Database.Statement;
     versionOf: Database.Statement;
     updateImage: Database.Statement;
+    insertPatch: Database.Statement;
+    patchesOf: Database.Statement;
+    deletePatches: Database.Statement;
     insertJournal: Database.Statement;
     insertTerminal: Database.Statement;
     getTerminal: Database.Statement;
@@ -128,9 +149,11 @@ export class SqliteCardStore implements CardStore {
     expected: number | undefined,
     terminal: { id: string; text: string } | undefined,
   ) => number;
+  private readonly changeTx: (w: QueuedWrite) => number;
   private readonly appendTx: (records: readonly JournalRecord[], cardId: string | null) => void;
   private readonly groupTx: (batch: readonly QueuedWrite[]) => (number | { error: unknown })[];
   private queue: QueuedWrite[] = [];
+  private readonly foldAfter: number;
 
   /**
    * Opens (creating unless `mustExist`) the database at `path` (':memory:' for a private one)
@@ -139,6 +162,9 @@ export class SqliteCardStore implements CardStore {
   constructor(path: string, opts: SqliteCardStoreOptions) {
     if (typeof path !== 'string' || path.length === 0) throw new TypeError('"path" expected a non-empty string');
     this.now = checkNow(opts?.now);
+    const fold = opts.foldAfterPatches ?? DEFAULT_FOLD_AFTER;
+    if (!Number.isSafeInteger(fold) || fold < 0) throw new RangeError(`"foldAfterPatches" expected an integer ≥ 0, got ${String(fold)}`);
+    this.foldAfter = fold;
     this.path = path;
     this.db = new Database(path, { fileMustExist: opts.mustExist === true });
     try {
@@ -155,10 +181,18 @@ export class SqliteCardStore implements CardStore {
     this.stmt = {
       insertCard: db.prepare('INSERT INTO cards (id, image, version, serial, profile, meta, created_at, updated_at) VALUES (?, ?, 1, ?, ?, ?, ?, ?)'),
       getCard: db.prepare('SELECT image, version FROM cards WHERE id = ?'),
-      listCards: db.prepare('SELECT id, version, serial, profile, meta, created_at, updated_at FROM cards ORDER BY id'),
+      // A card's version and update time are its newest patch's when it has patches.
+      listCards: db.prepare(
+        `SELECT c.id, coalesce(p.version, c.version) AS version, c.serial, c.profile, c.meta, c.created_at, coalesce(p.created_at, c.updated_at) AS updated_at
+         FROM cards c LEFT JOIN (SELECT card_id, max(version) AS version, max(created_at) AS created_at FROM card_patches GROUP BY card_id) p ON p.card_id = c.id
+         ORDER BY c.id`,
+      ),
       deleteCard: db.prepare('DELETE FROM cards WHERE id = ?'),
-      versionOf: db.prepare('SELECT version FROM cards WHERE id = ?').pluck(),
-      updateImage: db.prepare('UPDATE cards SET image = ?, version = version + 1, serial = ?, profile = ?, updated_at = ? WHERE id = ?'),
+      versionOf: db.prepare('SELECT version AS base, (SELECT max(version) FROM card_patches WHERE card_id = cards.id) AS top FROM cards WHERE id = ?'),
+      updateImage: db.prepare('UPDATE cards SET image = ?, version = ?, serial = ?, profile = ?, updated_at = ? WHERE id = ?'),
+      insertPatch: db.prepare('INSERT INTO card_patches (card_id, version, patch, created_at) VALUES (?, ?, ?, ?)'),
+      patchesOf: db.prepare('SELECT version, patch FROM card_patches WHERE card_id = ? ORDER BY version'),
+      deletePatches: db.prepare('DELETE FROM card_patches WHERE card_id = ?'),
       insertJournal: db.prepare(
         'INSERT INTO journal (card_id, serial, counter, amount_fen, type, terminal_id, terminal_seq, date_time, tac, alg, recovered, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -169,18 +203,33 @@ export class SqliteCardStore implements CardStore {
       updateTerminal: db.prepare('UPDATE terminals SET state = ?, version = version + 1, updated_at = ? WHERE id = ? RETURNING version').pluck(),
     };
     this.appendTx = db.transaction((records: readonly JournalRecord[], cardId: string | null) => {
-      if (cardId !== null && this.stmt.versionOf.get(cardId) === undefined) throw new CardNotFoundError(cardId);
+      if (cardId !== null) this.versionOf(cardId);
       this.insertRecords(records, cardId, readNow(this.now));
     });
     this.saveTx = db.transaction((id, text, facts, records, expected, terminal) => {
-      const current = this.stmt.versionOf.get(id) as number | undefined;
-      if (current === undefined) throw new CardNotFoundError(id);
-      if (expected !== undefined && current !== expected) throw new StoreConflictError(id, `card "${id}" is at version ${current}, expected ${expected}`, current);
+      const v = this.versionOf(id, expected);
       const t = readNow(this.now);
-      this.stmt.updateImage.run(text, facts.serial ?? null, facts.profile ?? null, t, id);
+      const version = (v.top ?? v.base) + 1;
+      this.writeImage(id, text, facts, version, t, v);
       this.insertRecords(records, id, t);
       if (terminal && this.stmt.updateTerminal.get(terminal.text, t, terminal.id) === undefined) throw new TerminalNotFoundError(terminal.id);
-      return current + 1;
+      return version;
+    });
+    this.changeTx = db.transaction((w: QueuedWrite) => {
+      const v = this.versionOf(w.id, w.expected);
+      const t = readNow(this.now);
+      let version = v.top ?? v.base;
+      if (w.patchText !== '{}') {
+        version++;
+        if (version - v.base > this.foldAfter) {
+          const image = w.change.image();
+          this.writeImage(w.id, imageText(image), infoFacts(image), version, t, v);
+        } else {
+          this.stmt.insertPatch.run(w.id, version, w.patchText, t);
+        }
+      }
+      this.insertRecords(w.records, w.id, t);
+      return version;
     });
     // One transaction for the batch; each card write is a savepoint (a nested transaction
     // function in better-sqlite3), so one that fails rolls back alone and the others commit.
@@ -191,14 +240,14 @@ export class SqliteCardStore implements CardStore {
     this.groupTx = db.transaction((batch: readonly QueuedWrite[]) => {
       const results = batch.map((w) => {
         try {
-          return this.saveTx(w.id, w.text, w.facts, w.records, w.expected, undefined);
+          return this.changeTx(w);
         } catch (error) {
           return { error };
         }
       });
       const terminals = new Map<string, LateTerminalStateWrite>();
       for (const w of batch) if (w.terminal) terminals.set(w.terminal.id, w.terminal);
-      const t = readNow(this.now);
+      const t = terminals.size > 0 ? readNow(this.now) : 0;
       // A terminal deleted meanwhile updates no row: its taps still stand.
       for (const [id, late] of terminals) {
         const state = late.state();
@@ -228,7 +277,14 @@ export class SqliteCardStore implements CardStore {
 
   getStored(id: string): StoredImage | undefined {
     const row = this.stmt.getCard.get(id) as Pick<CardRow, 'image' | 'version'> | undefined;
-    return row && { image: JSON.parse(row.image) as CardImage, version: row.version };
+    if (!row) return undefined;
+    let image: unknown = JSON.parse(row.image);
+    let version = row.version;
+    for (const p of this.stmt.patchesOf.all(id) as { version: number; patch: string }[]) {
+      image = applyMergePatch(image, JSON.parse(p.patch));
+      version = p.version;
+    }
+    return { image: image as CardImage, version };
   }
 
   listCards(): CardSummaryRow[] {
@@ -270,22 +326,22 @@ export class SqliteCardStore implements CardStore {
   }
 
   /**
-   * Group commit (CardStore.saveImageAndJournalGrouped): writes issued in one event-loop turn
+   * Group commit (CardStore.saveChangeAndJournalGrouped): writes issued in one event-loop turn
    * share one transaction and one fsync; each promise settles once its write is durable (or
    * failed alone). The flush runs in setImmediate, after the turn's microtasks: by then every
    * in-process flow of the turn has queued its write, so a late terminal state taken at the flush
    * covers all of them.
    */
-  saveImageAndJournalGrouped(id: string, image: CardImage, records: readonly JournalRecord[], expectedVersion?: number, terminal?: LateTerminalStateWrite): Promise<number> {
+  saveChangeAndJournalGrouped(id: string, change: CardImageChange, records: readonly JournalRecord[], expectedVersion: number, terminal?: LateTerminalStateWrite): Promise<number> {
     return new Promise((resolve, reject) => {
       checkCardId(id);
-      const text = imageText(image);
-      if (expectedVersion !== undefined) checkVersion(expectedVersion);
+      const patchText = patchTextOf(change);
+      checkVersion(expectedVersion);
       if (!Array.isArray(records)) throw new TypeError('"records" expected an array');
       if (terminal) checkCardId(terminal.id);
       if (!this.db.open) throw new Error('card store is closed');
       if (this.queue.length === 0) setImmediate(() => this.flush());
-      this.queue.push({ id, text, facts: infoFacts(image), records, expected: expectedVersion, terminal, resolve, reject });
+      this.queue.push({ id, change, patchText, records, expected: expectedVersion, terminal, resolve, reject });
     });
   }
 
@@ -394,6 +450,24 @@ export class SqliteCardStore implements CardStore {
     return (this.db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).join('\n');
   }
 
+  /**
+   * The card's versions. @throws CardNotFoundError; StoreConflictError when `expected` is given
+   * and the current version is another.
+   */
+  private versionOf(id: string, expected?: number): VersionRow {
+    const v = this.stmt.versionOf.get(id) as VersionRow | undefined;
+    if (v === undefined) throw new CardNotFoundError(id);
+    const current = v.top ?? v.base;
+    if (expected !== undefined && current !== expected) throw new StoreConflictError(id, `card "${id}" is at version ${current}, expected ${expected}`, current);
+    return v;
+  }
+
+  /** Writes the whole image as `version`, dropping the patches it now contains. */
+  private writeImage(id: string, text: string, facts: { serial: string | undefined; profile: string | undefined }, version: number, t: number, v: VersionRow): void {
+    this.stmt.updateImage.run(text, version, facts.serial ?? null, facts.profile ?? null, t, id);
+    if (v.top !== null) this.stmt.deletePatches.run(id);
+  }
+
   private insertRecords(records: readonly JournalRecord[], cardId: string | null, t: number): void {
     records.forEach((rec, i) => {
       checkJournalRecord(rec, `records[${i}]`);
@@ -401,6 +475,14 @@ export class SqliteCardStore implements CardStore {
       this.stmt.insertJournal.run(cardId, r.serial, r.counter, r.amountFen, r.type, r.terminalId, r.terminalSeq ?? null, r.dateTime, r.tac, r.alg, r.recovered ? 1 : 0, t);
     });
   }
+}
+
+/** The change's patch as JSON text. @throws TypeError when `change` is not a patch and an image maker. */
+function patchTextOf(change: CardImageChange): string {
+  if (!change || typeof change !== 'object' || typeof change.image !== 'function') throw new TypeError('"change" expected { patch, image() }');
+  const p: unknown = change.patch;
+  if (!p || typeof p !== 'object' || Array.isArray(p)) throw new TypeError('"change.patch" expected a merge patch object');
+  return jsonText('change.patch', p);
 }
 
 function toTerminalRow(r: TerminalDbRow): TerminalRow {

@@ -16,15 +16,15 @@
  * Detecting "may have changed": after an APDU whose status word says NVM may have changed (9000,
  * 61xx, 6Cxx, 62xx and every SW whose table entry says so), the card's `generation` — moved by
  * every commit, every random drawn and every recovery — tells whether anything did; only then is
- * the image serialised and compared with the last saved one (the rng position counts: a card
- * rebuilt after a crash must not replay a random it already gave out).
+ * the card's patch since the last save taken (Card.imagePatch: the cells replaced, the NVM
+ * journal, the rng position — a card rebuilt after a crash must not replay a random it already
+ * gave out). A grouped save sends that patch, not the image; the other saves send the image.
  */
 import { CardPowerError, cardFromImage, isSuccess, swInfo } from '../../engine/index.js';
-import type { Card, CardImage, Clock, Rng } from '../../engine/index.js';
+import type { Card, CardImage, CardImageMark, Clock, Rng } from '../../engine/index.js';
 import type { JournalRecord } from '../clearing/journal.js';
 import { CardNotFoundError } from './card-store.js';
 import type { CardMeta, CardStore, LateTerminalStateWrite, TerminalStateWrite } from './card-store.js';
-import { rememberImageText } from './_validate.js';
 
 export interface StoredCardOptions {
   clock?: Clock;
@@ -60,9 +60,9 @@ export function swMayHaveWritten(sw: number): boolean {
 export class StoredCard {
   readonly card: Card;
   private ver: number;
-  /** JSON of the image last saved (what the store holds at `ver`). */
-  private savedText: string;
-  /** The card's generation when `savedText` was taken: unchanged means nothing to save. */
+  /** The image's changing parts as last saved (what the store holds at `ver`). */
+  private savedMark: CardImageMark;
+  /** The card's generation when `savedMark` was taken: unchanged means nothing to save. */
   private savedGen: number;
   private holding = false;
   /** A grouped save is in flight: a synchronous save now would race it. */
@@ -78,7 +78,7 @@ export class StoredCard {
   ) {
     this.card = cardFromImage(image, opts);
     this.ver = version;
-    this.savedText = JSON.stringify(this.card.toJSON());
+    this.savedMark = this.card.imageMark();
     this.savedGen = this.card.generation;
   }
 
@@ -171,28 +171,37 @@ export class StoredCard {
       throw e;
     }
     this.holding = false;
-    if (this.store.saveImageAndJournalGrouped) await this.persistGrouped(result.records, result.terminal);
+    if (this.store.saveChangeAndJournalGrouped) await this.persistGrouped(result.records, result.terminal);
     else this.persist(result.records, result.terminal);
     return result.value;
   }
 
-  /** persist() through the store's group commit. */
+  /**
+   * persist() through the store's group commit, sending the card's patch since the last save.
+   * The store may ask for the whole image when it commits (to fold its patches): until the save
+   * settles, the card must not change — callers start nothing else on it (see run), and usable()
+   * refuses this object's own calls.
+   */
   private async persistGrouped(records: readonly JournalRecord[], terminal?: LateTerminalStateWrite): Promise<void> {
     const gen = this.card.generation;
-    if (gen === this.savedGen && records.length === 0 && terminal === undefined) return;
-    const image = this.card.toJSON();
-    const text = JSON.stringify(image);
-    rememberImageText(image, text);
+    const extra = records.length > 0 || terminal !== undefined;
+    if (gen === this.savedGen && !extra) return;
+    const patch = gen === this.savedGen ? undefined : this.card.imagePatch(this.savedMark);
+    if (!patch && !extra) {
+      this.savedGen = gen;
+      return;
+    }
+    const mark = patch ? this.card.imageMark() : this.savedMark;
     this.committing = true;
     try {
-      this.ver = await this.store.saveImageAndJournalGrouped!(this.id, image, records, this.ver, terminal);
+      this.ver = await this.store.saveChangeAndJournalGrouped!(this.id, { patch: patch ?? {}, image: () => this.card.toJSON() }, records, this.ver, terminal);
     } catch (e) {
       this.failed = e;
       throw e;
     } finally {
       this.committing = false;
     }
-    this.savedText = text;
+    this.savedMark = mark;
     this.savedGen = gen;
   }
 
@@ -202,30 +211,27 @@ export class StoredCard {
 
   /** Saves the image when it changed, or with records or a terminal state always (one store transaction). */
   private persist(records: readonly JournalRecord[], late?: LateTerminalStateWrite): void {
-    if (this.committing) throw new Error(`StoredCard "${this.id}": a grouped save is in flight; wait for the flow to settle`);
     const lateState = late?.state();
     const terminal: TerminalStateWrite | undefined = late && lateState !== undefined ? { id: late.id, state: lateState } : undefined;
     // The card's generation moves on every commit and every random drawn: when it has not
-    // moved, the image is the saved one, and serialising it (most APDUs are reads) is skipped.
+    // moved, the image is the saved one, and looking for changes (most APDUs are reads) is skipped.
     const gen = this.card.generation;
     const extra = records.length > 0 || terminal !== undefined;
     if (gen === this.savedGen && !extra) return;
-    const image = this.card.toJSON();
-    const text = JSON.stringify(image);
-    rememberImageText(image, text);
-    if (text === this.savedText && !extra) {
+    const changed = gen !== this.savedGen && this.card.imagePatch(this.savedMark) !== undefined;
+    if (!changed && !extra) {
       this.savedGen = gen;
       return;
     }
+    const mark = changed ? this.card.imageMark() : this.savedMark;
     try {
-      this.ver =
-        text === this.savedText && terminal === undefined ? this.saveJournalOnly(records) : this.store.saveImageAndJournal(this.id, image, records, this.ver, terminal);
+      this.ver = !changed && terminal === undefined ? this.saveJournalOnly(records) : this.store.saveImageAndJournal(this.id, this.card.toJSON(), records, this.ver, terminal);
     } catch (e) {
       // The in-memory card is now ahead of (or beside) the stored one: refuse further use.
       this.failed = e;
       throw e;
     }
-    this.savedText = text;
+    this.savedMark = mark;
     this.savedGen = gen;
   }
 
@@ -236,5 +242,6 @@ export class StoredCard {
 
   private usable(): void {
     if (this.failed !== undefined) throw new StoredCardFailedError(this.id, { cause: this.failed });
+    if (this.committing) throw new Error(`StoredCard "${this.id}": a grouped save is in flight; wait for the flow to settle`);
   }
 }

@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { CardImage, CardImagePatch } from '../../../engine/index.js';
 import { SCHEMA_VERSION, SqliteCardStore, StoreConflictError } from '../../../terminal-sim/store/index.js';
+import type { CardImageChange } from '../../../terminal-sim/store/index.js';
 import { cardStoreContract, image, record, steppingNow, T0 } from './contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ssc3-store-'));
@@ -59,7 +61,7 @@ describe('SqliteCardStore on disk', () => {
     new SqliteCardStore(path, { now: steppingNow() }).close();
     const raw = new Database(path);
     expect(raw.prepare('SELECT version FROM schema_version').all()).toEqual([{ version: SCHEMA_VERSION }]);
-    expect(raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all()).toEqual(['cards', 'journal', 'schema_version', 'sqlite_sequence', 'terminals']);
+    expect(raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all()).toEqual(['card_patches', 'cards', 'journal', 'schema_version', 'sqlite_sequence', 'terminals']);
     raw.prepare('UPDATE schema_version SET version = ?').run(SCHEMA_VERSION + 1);
     raw.close();
     expect(() => new SqliteCardStore(path, { now: steppingNow() })).toThrow(`card store schema version ${SCHEMA_VERSION + 1} is newer than this build (${SCHEMA_VERSION})`);
@@ -90,6 +92,30 @@ describe('SqliteCardStore on disk', () => {
   });
 });
 
+/** The RFC 7396 merge patch from `a` to `b` (test helper: JSON values without nulls, arrays replaced). */
+function diff(a: unknown, b: unknown): unknown {
+  const obj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (!obj(a) || !obj(b)) return b;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(a)) if (!(k in b)) out[k] = null;
+  for (const k of Object.keys(b)) if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) out[k] = diff(a[k], b[k]);
+  return out;
+}
+
+/** A grouped-save change from image `from` to image `to`. */
+function change(from: CardImage, to: CardImage): CardImageChange {
+  return { patch: diff(from, to) as CardImagePatch, image: () => to };
+}
+
+const patchRows = (path: string, id: string): number[] => {
+  const raw = new Database(path, { readonly: true });
+  try {
+    return raw.prepare('SELECT version FROM card_patches WHERE card_id = ? ORDER BY version').pluck().all(id) as number[];
+  } finally {
+    raw.close();
+  }
+};
+
 describe('SqliteCardStore group commit', () => {
   it('commits the writes of one event-loop turn together; a failing write rejects alone', async () => {
     const s = new SqliteCardStore(dbPath(), { now: steppingNow() });
@@ -100,15 +126,16 @@ describe('SqliteCardStore group commit', () => {
     let calls = 0;
     let seq = 0;
     const late = { id: 't', state: () => (++calls, { seq: ++seq }) };
-    const pa = s.saveImageAndJournalGrouped('a', image(1, 100), [record({ serial: image(1).info.serial as string })], 1, late);
-    const pb = s.saveImageAndJournalGrouped('b', image(2, 200), [], 7, late); // wrong version
-    const pc = s.saveImageAndJournalGrouped('c', image(3, 300), [record({ counter: 9 })]);
+    const pa = s.saveChangeAndJournalGrouped('a', change(image(1), image(1, 100)), [record({ serial: image(1).info.serial as string })], 1, late);
+    const pb = s.saveChangeAndJournalGrouped('b', change(image(2), image(2, 200)), [], 7, late); // wrong version
+    const pc = s.saveChangeAndJournalGrouped('c', change(image(3), image(3, 300)), [record({ counter: 9 })], 1);
     // nothing is written before the turn ends
     expect(s.getStored('a')!.version).toBe(1);
     await expect(pa).resolves.toBe(2);
     await expect(pb).rejects.toThrow(StoreConflictError);
     await expect(pc).resolves.toBe(2);
-    expect(s.getStored('b')!.version).toBe(1);
+    expect(s.getStored('a')).toEqual({ image: image(1, 100), version: 2 });
+    expect(s.getStored('b')).toEqual({ image: image(2), version: 1 });
     expect(s.journal().map((r) => r.cardId)).toEqual(['a', 'c']);
     // the late state was taken once, at the commit, and stands though b's write failed
     expect(calls).toBe(1);
@@ -120,12 +147,76 @@ describe('SqliteCardStore group commit', () => {
     const path = dbPath();
     const s = new SqliteCardStore(path, { now: steppingNow() });
     s.createCard('a', image(1));
-    const p = s.saveImageAndJournalGrouped('a', image(1, 100), []);
+    const p = s.saveChangeAndJournalGrouped('a', change(image(1), image(1, 100)), [], 1);
     s.close();
     await expect(p).resolves.toBe(2);
     const again = new SqliteCardStore(path, { now: steppingNow() });
-    expect(again.getStored('a')!.version).toBe(2);
+    expect(again.getStored('a')).toEqual({ image: image(1, 100), version: 2 });
     again.close();
-    await expect(s.saveImageAndJournalGrouped('a', image(1, 5), [])).rejects.toThrow(/closed/);
+    await expect(s.saveChangeAndJournalGrouped('a', change(image(1), image(1, 5)), [], 2)).rejects.toThrow(/closed/);
+  });
+
+  it('keeps changes as patches, folds them into the image every foldAfterPatches, and reads the same image back', async () => {
+    const path = dbPath();
+    const s = new SqliteCardStore(path, { now: steppingNow(), foldAfterPatches: 2 });
+    s.createCard('a', image(1), { owner: 'x' });
+    const balances = [100, 200, 300, 400, 500];
+    const rows: number[][] = [];
+    let prev = image(1);
+    for (const [i, fen] of balances.entries()) {
+      const next = image(1, fen);
+      await expect(s.saveChangeAndJournalGrouped('a', change(prev, next), [record({ counter: i })], i + 1)).resolves.toBe(i + 2);
+      expect(s.getStored('a')).toEqual({ image: next, version: i + 2 });
+      rows.push(patchRows(path, 'a'));
+      prev = next;
+    }
+    // versions 2 and 3 are patches; 4 is written whole (two patches held) and drops them; …
+    expect(rows).toEqual([[2], [2, 3], [], [5], [5, 6]]);
+    // version and update time are the newest patch's
+    expect(s.listCards()).toEqual([{ id: 'a', serial: image(1).info.serial, profile: 'beijing-standard', meta: { owner: 'x' }, version: 6, createdAt: T0, updatedAt: T0 + 5000 }]);
+    expect(s.journal({ cardId: 'a' }).map((r) => r.counter)).toEqual([0, 1, 2, 3, 4]);
+    s.close();
+    const again = new SqliteCardStore(path, { now: steppingNow(), mustExist: true });
+    expect(again.getStored('a')).toEqual({ image: image(1, 500), version: 6 });
+    // a whole-image save folds the patches too
+    expect(again.saveImage('a', image(1, 600), 6)).toBe(7);
+    expect(patchRows(path, 'a')).toEqual([]);
+    expect(again.getStored('a')).toEqual({ image: image(1, 600), version: 7 });
+    expect(again.integrityCheck()).toBe('ok');
+    again.close();
+  });
+
+  it('an empty patch saves the records and the terminal, and keeps the version', async () => {
+    const path = dbPath();
+    const s = new SqliteCardStore(path, { now: steppingNow() });
+    s.createCard('a', image(1));
+    s.createTerminal('t', 'gate', {}, { seq: 0 });
+    await expect(s.saveChangeAndJournalGrouped('a', change(image(1), image(1)), [record()], 1, { id: 't', state: () => ({ seq: 1 }) })).resolves.toBe(1);
+    expect(patchRows(path, 'a')).toEqual([]);
+    expect(s.journal()).toHaveLength(1);
+    expect(s.getTerminal('t')).toMatchObject({ state: { seq: 1 } });
+    s.close();
+  });
+
+  it('deleting a card drops its patches; a card made again under its id starts over', async () => {
+    const path = dbPath();
+    const s = new SqliteCardStore(path, { now: steppingNow() });
+    s.createCard('a', image(1));
+    await s.saveChangeAndJournalGrouped('a', change(image(1), image(1, 100)), [], 1);
+    expect(patchRows(path, 'a')).toEqual([2]);
+    expect(s.deleteCard('a')).toBe(true);
+    expect(patchRows(path, 'a')).toEqual([]);
+    s.createCard('a', image(2));
+    expect(s.getStored('a')).toEqual({ image: image(2), version: 1 });
+    s.close();
+  });
+
+  it('refuses a malformed change before queueing it', async () => {
+    const s = new SqliteCardStore(dbPath(), { now: steppingNow() });
+    s.createCard('a', image(1));
+    await expect(s.saveChangeAndJournalGrouped('a', { patch: [] as unknown as CardImagePatch, image: () => image(1) }, [], 1)).rejects.toThrow(/change.patch/);
+    await expect(s.saveChangeAndJournalGrouped('a', { patch: {} } as unknown as CardImageChange, [], 1)).rejects.toThrow(/"change"/);
+    expect(() => new SqliteCardStore(':memory:', { now: steppingNow(), foldAfterPatches: -1 })).toThrow(/foldAfterPatches/);
+    s.close();
   });
 });

@@ -104,6 +104,38 @@ describe('StoredCard', () => {
     store.close();
   });
 
+  it('saves async flows over SQLite as patches, folded now and then, and a reopened card is the same card', async () => {
+    const store = new SqliteCardStore(':memory:', { now: steppingNow(), foldAfterPatches: 3 });
+    const { sc, keys } = setup(store);
+    for (let i = 0; i < 8; i++) {
+      const v0 = sc.version;
+      await sc.run(async () => ({ value: pt.purchase(sc.card, '3des', keys, 10 + i, pt.h(`0000000${i}`)), records: [record({ serial: String(sc.card.info.serial), counter: i, amountFen: 10 + i })] }));
+      expect(sc.version).toBe(v0 + 1);
+      expect(store.getStored('c')).toEqual({ image: sc.card.toJSON(), version: sc.version });
+    }
+    // a flow that only reads saves its records and keeps the version
+    const v = sc.version;
+    await sc.run(async () => ({ value: pt.exchange(sc.card, '00b0950000'), records: [record({ counter: 99 })] }));
+    expect(sc.version).toBe(v);
+    expect(store.journal({ cardId: 'c' })).toHaveLength(9);
+    const reopened = StoredCard.open(store, 'c');
+    expect(reopened.card.toJSON()).toEqual(sc.card.toJSON());
+    expect(pt.peekPurse(reopened.card).balanceFen).toBe(1000 - (10 + 11 + 12 + 13 + 14 + 15 + 16 + 17));
+    store.close();
+  });
+
+  it('refuses calls while a grouped save is in flight', async () => {
+    const store = new SqliteCardStore(':memory:', { now: steppingNow() });
+    const { sc, keys } = setup(store);
+    const p = sc.run(async () => ({ value: pt.purchase(sc.card, '3des', keys, 10), records: [] }));
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(() => sc.transmit(pt.h('00b0950000'))).toThrow(/grouped save is in flight/);
+    await p;
+    expect(pt.split(sc.transmit(pt.h('00b0950000'))).sw).toBe(0x9000);
+    store.close();
+  });
+
   it('classifies status words that may follow an NVM write', () => {
     expect([0x9000, 0x6110, 0x6c10, 0x6282, 0x63c2, 0x6581].map(swMayHaveWritten)).toEqual([true, true, true, true, true, true]);
     expect([0x6700, 0x6982, 0x6a82, 0x9302, 0x9401, 0x6f00].map(swMayHaveWritten)).toEqual([false, false, false, false, false, false]);
