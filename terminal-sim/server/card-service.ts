@@ -153,7 +153,7 @@ export class CardService {
   /** @throws ApiError UNKNOWN_CARD */
   detail(id: string): CardDetailView {
     const stored = this.store.getStored(id);
-    const row = stored && this.store.listCards().find((r) => r.id === id);
+    const row = stored && this.store.getSummary(id);
     if (!stored || !row) throw new ApiError('UNKNOWN_CARD', { id });
     const card = this.view(id, stored.image);
     return {

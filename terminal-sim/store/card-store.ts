@@ -112,6 +112,8 @@ export interface CardStore {
   getStored(id: string): StoredImage | undefined;
   /** Every card, ordered by id. */
   listCards(): CardSummaryRow[];
+  /** One card's listing row (as listCards has it), without reading the others. */
+  getSummary(id: string): CardSummaryRow | undefined;
   /** @returns false when there was no such card. Its journal rows stay, with cardId null. */
   deleteCard(id: string): boolean;
   /**

@@ -76,10 +76,13 @@ export class MemoryCardStore implements CardStore {
 
   listCards(): CardSummaryRow[] {
     this.open();
-    return [...this.cards.keys()].sort().map((id) => {
-      const e = this.cards.get(id)!;
-      return { id, serial: e.serial, profile: e.profile, meta: { ...e.meta }, version: e.version, createdAt: e.createdAt, updatedAt: e.updatedAt };
-    });
+    return [...this.cards.keys()].sort().map((id) => this.getSummary(id)!);
+  }
+
+  getSummary(id: string): CardSummaryRow | undefined {
+    this.open();
+    const e = this.cards.get(id);
+    return e && { id, serial: e.serial, profile: e.profile, meta: { ...e.meta }, version: e.version, createdAt: e.createdAt, updatedAt: e.updatedAt };
   }
 
   deleteCard(id: string): boolean {

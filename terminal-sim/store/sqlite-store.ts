@@ -126,6 +126,7 @@ export class SqliteCardStore implements CardStore {
     insertCard: Database.Statement;
     getCard: Database.Statement;
     listCards: Database.Statement;
+    getSummary: Database.Statement;
     deleteCard: Database.Statement;
     versionOf: Database.Statement;
     updateImage: Database.Statement;
@@ -186,6 +187,11 @@ export class SqliteCardStore implements CardStore {
         `SELECT c.id, coalesce(p.version, c.version) AS version, c.serial, c.profile, c.meta, c.created_at, coalesce(p.created_at, c.updated_at) AS updated_at
          FROM cards c LEFT JOIN (SELECT card_id, max(version) AS version, max(created_at) AS created_at FROM card_patches GROUP BY card_id) p ON p.card_id = c.id
          ORDER BY c.id`,
+      ),
+      getSummary: db.prepare(
+        `SELECT c.id, coalesce(p.version, c.version) AS version, c.serial, c.profile, c.meta, c.created_at, coalesce(p.created_at, c.updated_at) AS updated_at
+         FROM cards c LEFT JOIN (SELECT card_id, max(version) AS version, max(created_at) AS created_at FROM card_patches WHERE card_id = @id) p ON p.card_id = c.id
+         WHERE c.id = @id`,
       ),
       deleteCard: db.prepare('DELETE FROM cards WHERE id = ?'),
       versionOf: db.prepare('SELECT version AS base, (SELECT max(version) FROM card_patches WHERE card_id = cards.id) AS top FROM cards WHERE id = ?'),
@@ -288,15 +294,12 @@ export class SqliteCardStore implements CardStore {
   }
 
   listCards(): CardSummaryRow[] {
-    return (this.stmt.listCards.all() as Omit<CardRow, 'image'>[]).map((r) => ({
-      id: r.id,
-      serial: r.serial ?? undefined,
-      profile: r.profile ?? undefined,
-      meta: JSON.parse(r.meta) as CardMeta,
-      version: r.version,
-      createdAt: r.created_at,
-      updatedAt: r.updated_at,
-    }));
+    return (this.stmt.listCards.all() as Omit<CardRow, 'image'>[]).map(toSummaryRow);
+  }
+
+  getSummary(id: string): CardSummaryRow | undefined {
+    const r = this.stmt.getSummary.get({ id }) as Omit<CardRow, 'image'> | undefined;
+    return r && toSummaryRow(r);
   }
 
   deleteCard(id: string): boolean {
@@ -483,6 +486,18 @@ function patchTextOf(change: CardImageChange): string {
   const p: unknown = change.patch;
   if (!p || typeof p !== 'object' || Array.isArray(p)) throw new TypeError('"change.patch" expected a merge patch object');
   return jsonText('change.patch', p);
+}
+
+function toSummaryRow(r: Omit<CardRow, 'image'>): CardSummaryRow {
+  return {
+    id: r.id,
+    serial: r.serial ?? undefined,
+    profile: r.profile ?? undefined,
+    meta: JSON.parse(r.meta) as CardMeta,
+    version: r.version,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
 }
 
 function toTerminalRow(r: TerminalDbRow): TerminalRow {

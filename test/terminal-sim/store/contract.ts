@@ -55,6 +55,9 @@ export function cardStoreContract(name: string, make: (now: () => number) => Car
         { id: 'card-b', serial: image(2).info.serial, profile: 'beijing-standard', meta: { owner: 'gate-demo', slot: 2 }, version: 1, createdAt: T0, updatedAt: T0 },
       ]);
       expect(s.getImage('nope')).toBeUndefined();
+      // one card's row, as the listing has it
+      for (const row of s.listCards()) expect(s.getSummary(row.id)).toEqual(row);
+      expect(s.getSummary('nope')).toBeUndefined();
       expect(s.deleteCard('card-a')).toBe(true);
       expect(s.deleteCard('card-a')).toBe(false);
       expect(s.getImage('card-a')).toBeUndefined();

@@ -174,6 +174,7 @@ describe('SqliteCardStore group commit', () => {
     expect(rows).toEqual([[2], [2, 3], [], [5], [5, 6]]);
     // version and update time are the newest patch's
     expect(s.listCards()).toEqual([{ id: 'a', serial: image(1).info.serial, profile: 'beijing-standard', meta: { owner: 'x' }, version: 6, createdAt: T0, updatedAt: T0 + 5000 }]);
+    expect(s.getSummary('a')).toEqual(s.listCards()[0]);
     expect(s.journal({ cardId: 'a' }).map((r) => r.counter)).toEqual([0, 1, 2, 3, 4]);
     s.close();
     const again = new SqliteCardStore(path, { now: steppingNow(), mustExist: true });
