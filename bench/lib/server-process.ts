@@ -21,7 +21,10 @@ export interface ServerChild {
  */
 export async function startServerChild(cliPath: string, extraArgs: readonly string[] = []): Promise<ServerChild> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ssc3-bench-server-'));
-  const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0', '--data', dataDir, ...extraArgs], {
+  // SSC3_SERVER_NODE_ARGS: Node flags for the server only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p"
+  // to profile it under load (NODE_OPTIONS refuses --cpu-prof).
+  const nodeArgs = (process.env.SSC3_SERVER_NODE_ARGS ?? '').split(/\s+/).filter((a) => a.length > 0);
+  const child = spawn(process.execPath, [...nodeArgs, cliPath, 'serve', '--port', '0', '--data', dataDir, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
