@@ -75,6 +75,18 @@ export class TableWorkdayCalendar implements WorkdayCalendar {
     return this.years.has(parseDateArg(date).y);
   }
 
+  /**
+   * This calendar with `top`'s years added, replacing its own where both hold a year: how a
+   * year the shipped data does not reach yet (the State Council publishes each schedule in
+   * November of the year before) is supplied from a file of its own.
+   * @throws RangeError when the years together are not contiguous.
+   */
+  overlaidWith(top: TableWorkdayCalendar): TableWorkdayCalendar {
+    const years = new Map(this.years);
+    for (const [y, lists] of top.years) years.set(y, lists);
+    return new TableWorkdayCalendar(`${this.name} + ${top.name}`, years);
+  }
+
   isWorkday(date: string): boolean {
     const { y, m, d } = parseDateArg(date);
     const table = this.tableOf(y);

@@ -2,7 +2,8 @@
  * `ssc3 fare …`: the Beijing fare engine of engine/rules/ on the command line. JSON in (`--json
  * '{…}'` or standard input), one line of JSON out.
  *
- *   quote [--network FILE] [--no-explain]   a trip → the decision (fare, base fare, steps, month, tariff)
+ *   quote [--network FILE] [--calendar FILE] [--no-explain]
+ *                                            a trip → the decision (fare, base fare, steps, month, tariff)
  *   tariffs [--date D]                       the tariff documents in force on D (default: all shipped)
  *
  * The request is the issue's shape, e.g.
@@ -14,11 +15,13 @@
 import { readFileSync } from 'node:fs';
 import { CalendarCoverageError, FareRequestError, NetworkDataError, NoRouteError, UnknownStationError, defaultFareContext, listTariffs, loadNetwork, quoteFare, shippedTariffs } from '../../engine/rules/index.js';
 import type { SubwayNetwork } from '../../engine/rules/index.js';
+import { readCalendarFile } from './calendar-file.js';
 import { CliError, type RegisterCommand } from './io.js';
 import { dateOption, jsonOption, print, readRequest, type JsonOpts } from './json-io.js';
 
 interface QuoteOpts extends JsonOpts {
   network?: string;
+  calendar?: string;
   explain: boolean;
 }
 
@@ -48,10 +51,14 @@ export const registerFareCommand: RegisterCommand = (program, ctx) => {
 
   jsonOption(fare.command('quote').description('quote a subway or bus trip: fare, base fare, every rule applied, month accumulators, tariff'), 'trip')
     .option('--network <file>', 'a subway network file in the shared format (default: the shipped sample network)')
+    .option('--calendar <file>', "working days for years chinese-days does not cover, in the shared format (laid over it)")
     .option('--no-explain', 'omit the steps (what gates use)')
     .action(async (o: QuoteOpts) => {
       const req = await readRequest(ctx, o);
-      const context = defaultFareContext(o.network !== undefined ? { network: readNetwork(o.network) } : {});
+      const context = defaultFareContext({
+        ...(o.network !== undefined ? { network: readNetwork(o.network) } : {}),
+        ...(o.calendar !== undefined ? { calendar: readCalendarFile(o.calendar) } : {}),
+      });
       try {
         print(ctx, quoteFare(req, context, { explain: o.explain }));
       } catch (e) {

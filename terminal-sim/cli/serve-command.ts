@@ -1,13 +1,18 @@
 /**
  * `ssc3 serve [--host 127.0.0.1] [--port 7777] [--data DIR | --memory] [--vpcd HOST:PORT]
- * [--token T] [--demo]`: the simulator as an HTTP service (issue 5). Binds 127.0.0.1 unless told
- * otherwise; with `--demo` issues demo cards and terminals on first start and prints copy-paste
- * examples; with `--vpcd` it is also the card side of vsmartcard's vpcd (PC/SC slots 0 and 1,
- * the demo card in slot 0). Runs until SIGINT / SIGTERM, then closes the server and the store.
+ * [--token T] [--demo] [--calendar FILE]`: the simulator as an HTTP service (issue 5). Binds
+ * 127.0.0.1 unless told otherwise; with `--demo` issues demo cards and terminals on first start
+ * and prints copy-paste examples; with `--vpcd` it is also the card side of vsmartcard's vpcd
+ * (PC/SC slots 0 and 1, the demo card in slot 0); `--calendar` adds working-day years to the
+ * fares' calendar (calendar-file.ts), and a start within 60 days of its end says so. Runs until
+ * SIGINT / SIGTERM, then closes the server and the store.
  */
 import { Option } from 'commander';
+import { chineseDaysCalendar } from '../../engine/rules/index.js';
+import type { WorkdayCalendar } from '../../engine/rules/index.js';
 import { startServer } from '../server/serve.js';
 import type { RunningServer } from '../server/serve.js';
+import { calendarWarning, readCalendarFile } from './calendar-file.js';
 import { CliError, type RegisterCommand } from './io.js';
 
 interface ServeCliOptions {
@@ -18,6 +23,7 @@ interface ServeCliOptions {
   token?: string;
   demo?: boolean;
   vpcd?: string;
+  calendar?: string;
 }
 
 /** `HOST:PORT` (IPv6 in brackets) of `--vpcd`. @throws CliError */
@@ -39,10 +45,12 @@ export const registerServeCommand: RegisterCommand = (program, ctx) => {
     .option('--token <token>', 'require "Authorization: Bearer <token>" on every route but /healthz')
     .option('--demo', 'issue demo cards and terminals on first start and print examples')
     .option('--vpcd <host:port>', "be the card side of vsmartcard's vpcd: PC/SC slots 0 and 1 on port and port+1 (usually 127.0.0.1:35963)")
+    .option('--calendar <file>', 'working days for years chinese-days does not cover, in the shared format (laid over it)')
     .action(async (o: ServeCliOptions) => {
       const port = Number(o.port);
       if (!/^\d{1,5}$/.test(o.port) || port > 65535) throw new CliError(`--port expected 0..65535, got ${JSON.stringify(o.port)}`);
       const vpcd = o.vpcd !== undefined ? parseVpcd(o.vpcd) : undefined;
+      const calendar: WorkdayCalendar = o.calendar !== undefined ? readCalendarFile(o.calendar) : chineseDaysCalendar();
       const say = (s: string) => ctx.io.stdout(s + '\n');
       let server;
       try {
@@ -54,6 +62,7 @@ export const registerServeCommand: RegisterCommand = (program, ctx) => {
           ...(o.token !== undefined ? { token: o.token } : {}),
           demo: o.demo === true,
           ...(vpcd ? { vpcd } : {}),
+          calendar,
           // Connection changes only (no APDU data); retries while pcscd is down are not news.
           onReaderEvent: (slot, e) => {
             if (e.type === 'connected' || e.type === 'disconnected') ctx.io.stderr(`reader slot ${slot}: ${e.type}${e.type === 'disconnected' ? ` (${e.reason})` : ''}\n`);
@@ -64,6 +73,8 @@ export const registerServeCommand: RegisterCommand = (program, ctx) => {
       }
       say(`ssc3 simulator listening on ${server.url} (${o.memory ? 'memory store' : `SQLite in ${o.data ?? 'ssc3-data'}`}); OpenAPI at ${server.url}/documentation`);
       for (const line of startupNotes(server, { auth: o.token !== undefined ? ` -H 'Authorization: Bearer ${o.token}'` : '', vpcd })) say(line);
+      const warning = calendarWarning(calendar, Date.now());
+      if (warning) ctx.io.stderr(warning + '\n');
       await new Promise<void>((resolve) => {
         const stop = () => void server.close().then(resolve, resolve);
         process.once('SIGINT', stop);

@@ -12,6 +12,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { WorkdayCalendar } from '../../engine/rules/index.js';
 import type { CardStore } from '../store/index.js';
 import { CardService } from './card-service.js';
 import type { CardIdGenerator } from './card-service.js';
@@ -57,6 +58,8 @@ export interface BuildAppOptions {
   vpcd?: { host: string; port: number };
   /** Slot connection events (no APDU data). */
   onReaderEvent?: ReaderServiceOptions['onEvent'];
+  /** The working-day calendar the terminals' fares use (default: chinese-days). */
+  calendar?: WorkdayCalendar;
 }
 
 declare module 'fastify' {
@@ -143,7 +146,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   });
 
   const cards = new CardService({ store: opts.store, now: opts.now, seedBase: opts.seed ?? 0, ...(opts.newId ? { newId: opts.newId } : {}) });
-  const terminals = new TerminalService({ store: opts.store, cards, now: opts.now });
+  const terminals = new TerminalService({ store: opts.store, cards, now: opts.now, ...(opts.calendar ? { calendar: opts.calendar } : {}) });
   const readers = new ReaderService({ cards, ...(opts.vpcd ? { vpcd: opts.vpcd } : {}), ...(opts.onReaderEvent ? { onEvent: opts.onReaderEvent } : {}) });
   app.addHook('onClose', async () => {
     readers.close();

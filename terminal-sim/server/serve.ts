@@ -26,6 +26,8 @@ export interface ServeOptions {
   vpcd?: { host: string; port: number };
   /** Slot connection events (for the CLI's log). */
   onReaderEvent?: BuildAppOptions['onReaderEvent'];
+  /** The working-day calendar of the terminals' fares (`--calendar FILE` over chinese-days). */
+  calendar?: BuildAppOptions['calendar'];
 }
 
 export interface RunningServer {
@@ -73,6 +75,7 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
       ...(opts.token !== undefined ? { token: opts.token } : {}),
       ...(opts.vpcd ? { vpcd: opts.vpcd } : {}),
       ...(opts.onReaderEvent ? { onReaderEvent: opts.onReaderEvent } : {}),
+      ...(opts.calendar ? { calendar: opts.calendar } : {}),
     });
   } catch (e) {
     store.close();

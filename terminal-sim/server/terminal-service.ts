@@ -15,6 +15,7 @@
 import { purseCrypto } from '../../engine/index.js';
 import type { Card, CardImage } from '../../engine/index.js';
 import { defaultFareContext } from '../../engine/rules/index.js';
+import type { FareContext, WorkdayCalendar } from '../../engine/rules/index.js';
 import type { FareDecision } from '../../engine/rules/index.js';
 import type { JournalRecord, JournalSink } from '../clearing/journal.js';
 import { IssuerHost } from '../issuer/issuer-host.js';
@@ -153,6 +154,8 @@ export interface TerminalServiceOptions {
   store: CardStore;
   cards: CardService;
   now: () => number;
+  /** The working-day calendar of the off-peak rule (default: chinese-days, see defaultFareContext). */
+  calendar?: WorkdayCalendar;
 }
 
 export class TerminalService {
@@ -162,14 +165,17 @@ export class TerminalService {
   private readonly now: () => number;
   private readonly keys = purseCrypto.DEMO_ISSUER_KEYS;
   private readonly host = new IssuerHost(purseCrypto.DEMO_ISSUER_KEYS);
-  private readonly context = defaultFareContext();
-  private readonly busContext = defaultFareContext({ network: null });
+  private readonly context: FareContext;
+  private readonly busContext: FareContext;
   private readonly directory: StationDirectory;
 
   constructor(opts: TerminalServiceOptions) {
     this.store = opts.store;
     this.cards = opts.cards;
     this.now = opts.now;
+    const calendar = opts.calendar ? { calendar: opts.calendar } : {};
+    this.context = defaultFareContext(calendar);
+    this.busContext = defaultFareContext({ network: null, ...calendar });
     this.directory = StationDirectory.fromNetwork(this.context.network!);
   }
 

@@ -85,6 +85,38 @@ describe('ssc3 fare quote', () => {
     });
   }
 
+  it('--calendar supplies a year chinese-days does not cover, laid over it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ssc3-cal-'));
+    const file = join(dir, 'workdays-2027.json');
+    // Made-up test data, not the State Council's 2027 schedule: Friday 2027-03-05 a holiday.
+    writeFileSync(file, JSON.stringify({ years: { '2027': { holidays: [{ date: '2027-03-05' }], makeupWorkdays: [] } } }));
+    const trip = (day: string) => JSON.stringify({ ...ISSUE_EXAMPLE, entry: { station: '土桥', at: `${day}T06:55:00+08:00` }, exit: { station: '国贸', at: `${day}T07:40:00+08:00` } });
+    const working = await cli(['fare', 'quote', '--calendar', file, '--json', trip('2027-03-04')]);
+    expect(working.err).toBe('');
+    expect(JSON.parse(working.out)).toMatchObject({ fareFen: 250, baseFareFen: 500 }); // a Thursday: off-peak 50 %
+    const holiday = await cli(['fare', 'quote', '--calendar', file, '--json', trip('2027-03-05')]);
+    expect(JSON.parse(holiday.out)).toMatchObject({ fareFen: 500 }); // the file's holiday: no off-peak
+    const before = await cli(['fare', 'quote', '--calendar', file, '--json', JSON.stringify(ISSUE_EXAMPLE)]);
+    expect(JSON.parse(before.out)).toMatchObject({ fareFen: 250 }); // 2024 still from chinese-days
+  });
+
+  it('refuses an unreadable or malformed --calendar file, naming it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ssc3-cal-'));
+    const gap = join(dir, 'gap.json');
+    writeFileSync(gap, JSON.stringify({ years: { '2029': { holidays: [], makeupWorkdays: [] } } }));
+    const badDate = join(dir, 'bad.json');
+    writeFileSync(badDate, JSON.stringify({ years: { '2027': { holidays: [{ date: '2027-02-30' }], makeupWorkdays: [] } } }));
+    for (const [file, re] of [
+      ['/nonexistent/cal.json', /^ssc3: --calendar: cannot read "\/nonexistent\/cal.json" as JSON \(ENOENT\)/],
+      [gap, /^ssc3: --calendar: .*years not contiguous \(2026 then 2029\)/],
+      [badDate, /^ssc3: --calendar: .*years\.2027\.holidays\[0\]\.date/],
+    ] as const) {
+      const { code, out, err } = await cli(['fare', 'quote', '--calendar', file, '--json', JSON.stringify(ISSUE_EXAMPLE)]);
+      expect([code, out, err.trim().split('\n').length]).toEqual([2, '', 1]);
+      expect(err).toMatch(re);
+    }
+  });
+
   it('refuses a malformed network file with the bad field named', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ssc3-net-'));
     const file = join(dir, 'net.json');

@@ -141,3 +141,30 @@ describe('JSON and table calendars', () => {
     expect(() => calendarFromChineseDaysData({ holidays: { '2040-01-01': 'x' }, workdays: { '2045-01-01': 'x' } })).toThrow('lies in 2045, a year with no holiday listed');
   });
 });
+
+describe('TableWorkdayCalendar.overlaidWith', () => {
+  // A made-up 2027 (test data, not the State Council's schedule): New Year's Day off, and
+  // Saturday 2027-01-09 a make-up working day.
+  const made2027 = jsonWorkdayCalendar({ years: { '2027': { holidays: [{ date: '2027-01-01' }], makeupWorkdays: [{ date: '2027-01-09' }] } } }, 'test-2027.json');
+
+  it('adds the years the shipped data does not reach, and keeps the others', () => {
+    const cal = chineseDaysCalendar().overlaidWith(made2027);
+    expect(cal.name).toBe('chinese-days 1.5.7 + test-2027.json');
+    expect(cal.coverage).toEqual({ from: '2004-01-01', to: '2027-12-31' });
+    expect([cal.isWorkday('2027-01-01'), cal.isWorkday('2027-01-04'), cal.isWorkday('2027-01-09'), cal.isWorkday('2027-01-10')]).toEqual([false, true, true, false]);
+    // 2026 still answers from chinese-days: 2026-01-01 a holiday, 2026-01-04 a make-up working day
+    expect([cal.isWorkday('2026-01-01'), cal.isWorkday('2026-01-04')]).toEqual([chineseDaysCalendar().isWorkday('2026-01-01'), chineseDaysCalendar().isWorkday('2026-01-04')]);
+    expect(() => cal.isWorkday('2028-01-03')).toThrow(CalendarCoverageError);
+  });
+
+  it('lets a file replace a year the shipped data holds', () => {
+    const replaced = chineseDaysCalendar().overlaidWith(jsonWorkdayCalendar({ years: { '2026': { holidays: [], makeupWorkdays: [] } } }, 'plain-2026'));
+    expect(replaced.isWorkday('2026-01-01')).toBe(true); // a Thursday, no holiday in the replacing year
+    expect(replaced.coverage).toEqual({ from: '2004-01-01', to: '2026-12-31' });
+  });
+
+  it('refuses a gap between the years', () => {
+    const far = jsonWorkdayCalendar({ years: { '2029': { holidays: [], makeupWorkdays: [] } } }, 'test-2029.json');
+    expect(() => chineseDaysCalendar().overlaidWith(far)).toThrow(/years not contiguous \(2026 then 2029\)/);
+  });
+});
