@@ -92,15 +92,29 @@ const NAMES: Record<ServerCaseId, { name: string; unit: string }> = {
   'pcsc-apdu': { name: 'APDU through pcscd + vpcd', unit: 'APDUs' },
 };
 
-/** CPU seconds the server used while `f` ran (undefined without /proc). */
-async function withServerCpu<T>(server: ServerChild, f: () => Promise<T>): Promise<[T, number | undefined]> {
-  const before = cpuSecondsOf(server.pid);
-  const r = await f();
-  const after = cpuSecondsOf(server.pid);
-  return [r, before === undefined || after === undefined ? undefined : after - before];
+/** CPU seconds used while a run went on: by the server (undefined without /proc) and by this process, the load generator. */
+interface RunCpu {
+  serverCpuS?: number;
+  loadCpuS: number;
 }
 
-function httpRow(id: ServerCaseId, setup: string, r: HttpLoadResult, serverCpuS: number | undefined): ServerRow {
+/** This process's CPU seconds so far (user + system). */
+function ownCpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+/** Starts counting CPU seconds; the returned function stops and reads them. */
+function cpuMeter(server: ServerChild): () => RunCpu {
+  const server0 = cpuSecondsOf(server.pid);
+  const load0 = ownCpuSeconds();
+  return () => {
+    const server1 = cpuSecondsOf(server.pid);
+    return { loadCpuS: ownCpuSeconds() - load0, ...(server0 === undefined || server1 === undefined ? {} : { serverCpuS: server1 - server0 }) };
+  };
+}
+
+function httpRow(id: ServerCaseId, setup: string, r: HttpLoadResult, cpu: RunCpu): ServerRow {
   return {
     id,
     ...NAMES[id],
@@ -112,11 +126,11 @@ function httpRow(id: ServerCaseId, setup: string, r: HttpLoadResult, serverCpuS:
     count: r.good,
     errors: r.errors,
     durationS: r.durationS,
-    ...(serverCpuS === undefined ? {} : { serverCpuS }),
+    ...cpu,
   };
 }
 
-function latencyRow(id: ServerCaseId, setup: string, r: { good: number; errors: number; durationS: number; latenciesMs: Float64Array }, serverCpuS?: number): ServerRow {
+function latencyRow(id: ServerCaseId, setup: string, r: { good: number; errors: number; durationS: number; latenciesMs: Float64Array }, cpu?: RunCpu): ServerRow {
   if (r.good === 0) return { ...skippedRow(id, NAMES[id].name, setup, NAMES[id].unit, `no good reply (${r.errors} errors)`), errors: r.errors };
   return {
     id,
@@ -127,11 +141,11 @@ function latencyRow(id: ServerCaseId, setup: string, r: { good: number; errors: 
     count: r.good,
     errors: r.errors,
     durationS: r.durationS,
-    ...(serverCpuS === undefined ? {} : { serverCpuS }),
+    ...cpu,
   };
 }
 
-/** Warm-up (untimed, on its own pool) then the timed run, with the server's CPU seconds during it. */
+/** Warm-up (untimed, on its own pool) then the timed run, with the CPU seconds used during it. */
 async function warmAndRun<S>(
   server: ServerChild,
   c: HttpCase<S>,
@@ -139,9 +153,11 @@ async function warmAndRun<S>(
   pool: PooledCard<S>[],
   connections: number,
   t: Timing,
-): Promise<[HttpLoadResult, number | undefined]> {
+): Promise<[HttpLoadResult, RunCpu]> {
   await runHttpLoad(warm, c, { url: server.url, connections, durationS: t.warmupS });
-  return withServerCpu(server, () => runHttpLoad(pool, c, { url: server.url, connections, durationS: t.durationS }));
+  const stop = cpuMeter(server);
+  const r = await runHttpLoad(pool, c, { url: server.url, connections, durationS: t.durationS });
+  return [r, stop()];
 }
 
 async function tapRow(server: ServerChild, t: Timing): Promise<ServerRow> {
@@ -169,12 +185,11 @@ async function apduRow(server: ServerChild, t: Timing): Promise<ServerRow> {
 async function wsRow(server: ServerChild, id: 'ws-apdu-1' | 'ws-apdu-8', t: Timing): Promise<ServerRow> {
   const n = SIZES.wsInFlight[id];
   const ids = await createCards(server.url, n, 5_000, id === 'ws-apdu-1' ? 40_000 : 40_100);
-  let before: number | undefined;
-  let cpu: number | undefined;
+  let stop: (() => RunCpu) | undefined;
+  let cpu: RunCpu | undefined;
   const r = await runWsLoad(server.url, ids, t.durationS * 1000, t.warmupS * 1000, (phase) => {
-    const now = cpuSecondsOf(server.pid);
-    if (phase === 'start') before = now;
-    else cpu = now === undefined || before === undefined ? undefined : now - before;
+    if (phase === 'start') stop = cpuMeter(server);
+    else cpu = stop?.();
   });
   return latencyRow(id, `${n} socket${n > 1 ? 's' : ''} on ${n} card${n > 1 ? 's' : ''}, 1 message in flight each, hex text`, r, cpu);
 }

@@ -28,6 +28,8 @@ export interface ServerRow {
   durationS: number;
   /** CPU seconds the server process used during the timed run (undefined: not measured). */
   serverCpuS?: number;
+  /** CPU seconds the load generator's process used during the timed run (undefined: not measured). */
+  loadCpuS?: number;
   /** Set when the case did not run: why (then the figures are NaN). */
   skipped?: string;
 }
@@ -64,6 +66,8 @@ export const SERVER_NOTE =
   'that shares the machine’s cores with the server (see the machine line), so the load generator takes CPU from the server. Latencies are client-side. ' +
   '"per server CPU s" = good operations per CPU second (user + system) of the server process during the timed run: ' +
   'what one core given to the server alone could approach. ' +
+  '"cores" = CPU seconds per second of the timed run, of the server process and of the load generator (pyscard and pcscd not counted): ' +
+  'a server near 1.00 is bound by its one event-loop thread, whatever the machine has left. ' +
   'Only 200 replies with the expected outcome or status word count; everything else is an error. ' +
   'The machine may be running other jobs: figures are noisy.';
 
@@ -113,8 +117,14 @@ function status(t: ServerTargetResult | undefined): string {
   return t.met === undefined ? 'skipped' : t.met ? 'PASS' : 'MISS';
 }
 
-const HEADER = ['Case', 'Load', 'per s', 'per server CPU s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'target'] as const;
-const RIGHT = [false, false, true, true, true, true, true, true, false] as const;
+const HEADER = ['Case', 'Load', 'per s', 'per server CPU s', 'cores: server / load', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'target'] as const;
+const RIGHT = [false, false, true, true, true, true, true, true, true, false] as const;
+
+/** "1.00 / 0.21": CPU seconds per second of the run, server and load generator; '' when neither was measured. */
+export function coresText(r: ServerRow): string {
+  const per = (s: number | undefined) => (s === undefined || !(r.durationS > 0) ? '–' : (s / r.durationS).toFixed(2));
+  return r.serverCpuS === undefined && r.loadCpuS === undefined ? '' : `${per(r.serverCpuS)} / ${per(r.loadCpuS)}`;
+}
 
 /** Good operations per CPU second of the server process; undefined when not measured. */
 export function perServerCpuSec(r: ServerRow): number | undefined {
@@ -130,13 +140,14 @@ export function targetText(t: ServerTargetSpec, unit: string): string {
 export function serverCells(rows: readonly ServerRow[], targets: readonly ServerTargetResult[]): string[][] {
   return rows.map((r) => {
     const t = targets.find((x) => x.id === r.id);
-    if (r.skipped !== undefined) return [r.name, `skipped: ${r.skipped}`, '', '', '', '', '', '', t === undefined ? '' : `${targetText(t, r.unit)}: skipped`];
+    if (r.skipped !== undefined) return [r.name, `skipped: ${r.skipped}`, '', '', '', '', '', '', '', t === undefined ? '' : `${targetText(t, r.unit)}: skipped`];
     const perCpu = perServerCpuSec(r);
     return [
       r.name,
       r.setup,
       `${sig3(r.perSec)} ${r.unit}/s`,
       perCpu === undefined ? '' : sig3(perCpu),
+      coresText(r),
       ms(r.p50Ms),
       ms(r.p99Ms),
       ms(r.maxMs),
@@ -202,6 +213,7 @@ export function buildServerJson(rows: readonly ServerRow[], targets: readonly Se
       errors: r.errors,
       durationS: sig4(r.durationS),
       ...(r.serverCpuS === undefined ? {} : { serverCpuS: sig4(r.serverCpuS), perServerCpuSec: sig4(perServerCpuSec(r) ?? NaN) }),
+      ...(r.loadCpuS === undefined ? {} : { loadCpuS: sig4(r.loadCpuS) }),
       ...(r.skipped === undefined ? {} : { skipped: r.skipped }),
     })),
     targets: targets.map((t) => ({ id: t.id, name: t.name, metric: t.metric, target: t.value, measured: sig4(t.measured), met: t.met ?? null })),

@@ -10,6 +10,7 @@ import {
   percentile,
   perServerCpuSec,
   renderServerMarkdown,
+  coresText,
   renderServerTable,
   renderServerTargets,
   SERVER_TARGETS,
@@ -129,6 +130,16 @@ describe('tables and JSON', () => {
     expect(cells).toMatch(/5,000 APDUs\/s +12,500 /);
     const j = buildServerJson([measured], [], MACHINE) as { cases: { serverCpuS?: number; perServerCpuSec?: number }[] };
     expect(j.cases[0]).toMatchObject({ serverCpuS: 4, perServerCpuSec: 12_500 });
+  });
+
+  it('cores: CPU seconds per second of the run, server / load generator, a dash for one not measured', () => {
+    const r = { ...row('http-tap', 2000, 1), count: 20_000, durationS: 10, serverCpuS: 9.96, loadCpuS: 2.1 };
+    expect(coresText(r)).toBe('1.00 / 0.21');
+    expect(coresText({ ...r, serverCpuS: undefined })).toBe('– / 0.21');
+    expect(coresText(row('http-tap', 2000, 1))).toBe('');
+    expect(renderServerTable([r], []).split('\n')[2]).toMatch(/APDUs\/s +[0-9,]+ +1\.00 \/ 0\.21 /);
+    const j = buildServerJson([r], [], MACHINE) as { cases: { loadCpuS?: number }[] };
+    expect(j.cases[0].loadCpuS).toBe(2.1);
   });
 
   it('target lines say PASS / MISS / skipped', () => {
