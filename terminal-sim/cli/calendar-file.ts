@@ -8,20 +8,15 @@
  * format (`{"years":{"2027":{"holidays":[{"date":…}],"makeupWorkdays":[{"date":…}]}}}`, as
  * ../shared/data/cn-workdays-2024-2026.json) and it is laid over chinese-days, its years winning.
  */
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { CalendarDataError, chineseDaysCalendar, jsonWorkdayCalendar } from '../../engine/rules/index.js';
 import type { WorkdayCalendar } from '../../engine/rules/index.js';
 import { CliError } from './io.js';
+import { readJsonFile } from './json-io.js';
 
 /** chinese-days with the file's years over it. @throws CliError naming the file and the problem */
 export function readCalendarFile(path: string): WorkdayCalendar {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new CliError(`--calendar: cannot read ${JSON.stringify(path)} as JSON (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
+  const json = readJsonFile('calendar', path);
   try {
     return chineseDaysCalendar().overlaidWith(jsonWorkdayCalendar(json, basename(path)));
   } catch (e) {

@@ -12,12 +12,11 @@
  * Without --network, stations are looked up in the shipped sample network; `distanceKm` overrides
  * the network distance. Invalid requests: one line naming the field, exit 2.
  */
-import { readFileSync } from 'node:fs';
 import { CalendarCoverageError, FareRequestError, NetworkDataError, NoRouteError, UnknownStationError, defaultFareContext, listTariffs, loadNetwork, quoteFare, shippedTariffs } from '../../engine/rules/index.js';
 import type { SubwayNetwork } from '../../engine/rules/index.js';
 import { readCalendarFile } from './calendar-file.js';
 import { CliError, type RegisterCommand } from './io.js';
-import { dateOption, jsonOption, print, readRequest, type JsonOpts } from './json-io.js';
+import { dateOption, jsonOption, print, readJsonFile, readRequest, type JsonOpts } from './json-io.js';
 
 interface QuoteOpts extends JsonOpts {
   network?: string;
@@ -26,12 +25,7 @@ interface QuoteOpts extends JsonOpts {
 }
 
 function readNetwork(path: string): SubwayNetwork {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new CliError(`--network: cannot read ${JSON.stringify(path)} as JSON (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
+  const json = readJsonFile('network', path);
   try {
     return loadNetwork(json, { name: path });
   } catch (e) {

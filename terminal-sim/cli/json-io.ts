@@ -1,7 +1,9 @@
 /**
  * JSON-in, JSON-out plumbing shared by the rule commands (`ssc3 fare …`, `ssc3 benefit …`): the
- * request from `--json` or standard input, one line of JSON out, and a strict `--date` option.
+ * request from `--json` or standard input, a JSON file named by an option, one line of JSON out,
+ * and a strict `--date` option.
  */
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CliError, type CliContext } from './io.js';
 
@@ -35,6 +37,18 @@ export async function readRequest(ctx: CliContext, o: JsonOpts): Promise<unknown
 
 export function print(ctx: CliContext, value: unknown): void {
   ctx.io.stdout(JSON.stringify(value) + '\n');
+}
+
+/**
+ * The JSON of the file an option names (`--network`, `--calendar`).
+ * @throws CliError `--<option>: cannot read "<path>" as JSON (<errno code or parse error>)`
+ */
+export function readJsonFile(option: string, path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new CliError(`--${option}: cannot read ${JSON.stringify(path)} as JSON (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
 }
 
 export const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
