@@ -18,6 +18,8 @@
 //   npm run bench                                      every benchmark, this one last
 //   node dist/bench/server.bench.js --quick            ~25 s, writes nothing
 //   node dist/bench/server.bench.js --filter http-apdu --time 20000
+//   SSC3_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/p' node dist/bench/server.bench.js --filter http-tap
+//                                                      the same, with a CPU profile of the server
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
