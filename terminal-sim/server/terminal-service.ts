@@ -268,7 +268,7 @@ export class TerminalService {
    * terminal's state and the journal records. The terminal is held only while the flow talks to
    * the card; the save (a group commit on SQLite) is awaited with only the card held, so the
    * terminal's next tap can join the same commit. The terminal state is taken at the commit:
-   * by then it covers every flow queued before it (StoredCard.run, saveImageAndJournalGrouped).
+   * by then it covers every flow queued before it (StoredCard.run, saveChangeAndJournalGrouped).
    * `prepare` checks the request against the terminal and returns the flow.
    */
   private async flow<T extends { kind: string }>(
