@@ -74,7 +74,7 @@ function quote(request: FareRequest, context: FareContext, opts: FareHookOptions
 }
 
 function result(d: FareDecision): FareResult {
-  return { fareFen: d.fareFen, baseFareFen: d.baseFareFen, month: { spendFen: d.month.spentFen, rides: d.month.rides } };
+  return { fareFen: d.fareFen, baseFareFen: d.baseFareFen, month: { spendFen: d.month.spentFen, rides: d.month.rides }, overtime: d.overtime };
 }
 
 /** For callers that show the engine's reasoning (the HTTP API's tap answers). */

@@ -39,6 +39,12 @@ export interface FareResult {
    * and one ride.
    */
   month?: { spendFen: number; rides: number };
+  /**
+   * Whether the fare includes the over-time charge, when the fare function judges it itself: the
+   * Beijing engine counts the trip to the second (4 h 0 min 30 s is over), where the gate's own
+   * `overtime` input counts whole minutes. The gate reports this one when it is given.
+   */
+  overtime?: boolean;
 }
 
 /**
@@ -79,5 +85,6 @@ export function checkFare(r: FareResult): FareResult {
     aint('fare.month.spendFen', r.month.spendFen, 0, 0xffffffff);
     aint('fare.month.rides', r.month.rides, 0, 0xffff);
   }
+  if (r.overtime !== undefined && typeof r.overtime !== 'boolean') throw new TypeError(`"fare.overtime" expected a boolean, got ${typeof r.overtime}`);
   return r;
 }

@@ -275,7 +275,8 @@ export class Gate {
         if (e instanceof FareError) throw new GateRefusal('fare-error', e.message);
         throw e;
       }
-      fare = { fareFen: f.fareFen, baseFareFen: f.baseFareFen, overtime, durationMinutes };
+      // The fare function's own over-time judgment, when it makes one, is what the fare holds.
+      fare = { fareFen: f.fareFen, baseFareFen: f.baseFareFen, overtime: f.overtime ?? overtime, durationMinutes };
       next = {
         ...rec,
         lockFlag: 0,

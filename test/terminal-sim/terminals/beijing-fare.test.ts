@@ -63,7 +63,7 @@ describe('beijingFare: FareInput → quoteFare', () => {
   });
 
   it('prices 土桥 → 国贸 at 5 yuan and returns the month after the ride', () => {
-    expect(fare(input())).toEqual({ fareFen: 500, baseFareFen: 500, month: { spendFen: 500, rides: 1 } });
+    expect(fare(input())).toEqual({ fareFen: 500, baseFareFen: 500, month: { spendFen: 500, rides: 1 }, overtime: false });
   });
 
   it('maps the card type byte: 01 standard, 02 student, 03 senior, 04 standard [U]', () => {
@@ -80,7 +80,7 @@ describe('beijingFare: FareInput → quoteFare', () => {
 
   it('applies the tier by the spend before the ride', () => {
     expect(fare(input({ month: { yyyymm: '202603', spendFen: 9500, rides: 19 } })).fareFen).toBe(500);
-    expect(fare(input({ month: { yyyymm: '202603', spendFen: 10000, rides: 20 } }))).toEqual({ fareFen: 400, baseFareFen: 500, month: { spendFen: 10400, rides: 21 } });
+    expect(fare(input({ month: { yyyymm: '202603', spendFen: 10000, rides: 20 } }))).toEqual({ fareFen: 400, baseFareFen: 500, month: { spendFen: 10400, rides: 21 }, overtime: false });
   });
 
   it('turns unpriceable trips into FareError', () => {
@@ -154,6 +154,15 @@ describe.each(ALGS)('gate with Beijing fares end to end, %s', (algorithm) => {
     const out = await trip(s, 241);
     expect(out).toMatchObject({ kind: 'exited', overtime: true, fareFen: 800, balanceFen: 1200 });
     expect(s.clear().rejected).toEqual([]);
+  });
+
+  it('reports the over-time the engine charged, to the second (4 h 0 min 30 s is over 4 hours)', async () => {
+    const s = createTransitSetup({ algorithm, fare: 'beijing', balanceFen: 2000 });
+    expect((await s.enter()).kind).toBe('entered');
+    s.clock.advance(240 * 60_000 + 30_000);
+    expect(await s.exit()).toMatchObject({ kind: 'exited', overtime: true, durationMinutes: 240, fareFen: 800 });
+    const onTime = createTransitSetup({ algorithm, fare: 'beijing', balanceFen: 2000 });
+    expect(await trip(onTime, 240)).toMatchObject({ kind: 'exited', overtime: false, fareFen: 500 });
   });
 
   it('refuses a trip the engine cannot price (unknown station code) and charges nothing', async () => {

@@ -148,6 +148,16 @@ describe.each(ALGS)('gate, %s', (algorithm) => {
     expect(expectKind(await lenient.present(s.card), 'exited')).toMatchObject({ overtime: false, fareFen: 300 });
   });
 
+  it('reports the fare function’s own over-time judgment when it gives one, and refuses a malformed one', async () => {
+    const judged = createTransitSetup({ algorithm, balanceFen: 5000, fare: () => ({ fareFen: 300, baseFareFen: 300, overtime: true }) });
+    expectKind(await judged.enter(), 'entered');
+    judged.clock.advanceMinutes(10);
+    expect(expectKind(await judged.exit(), 'exited')).toMatchObject({ overtime: true, durationMinutes: 10, fareFen: 300 });
+    const bad = createTransitSetup({ algorithm, balanceFen: 5000, fare: () => ({ fareFen: 300, baseFareFen: 300, overtime: 'yes' as unknown as boolean }) });
+    expectKind(await bad.enter(), 'entered');
+    await expect(bad.exit()).rejects.toThrow(/"fare.overtime" expected a boolean, got string/);
+  });
+
   it('gives the fare function the trip, card type and month accumulators, and stores its answer', async () => {
     const inputs: FareInput[] = [];
     const s = createTransitSetup({
