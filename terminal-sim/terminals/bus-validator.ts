@@ -40,21 +40,20 @@ import type { Clock } from '../../engine/index.js';
 import { bytesToHex } from '../../crypto/utils.js';
 import type { JournalRecord, JournalSink } from '../clearing/journal.js';
 import { PsamClient } from '../psam/psam-client.js';
-import { CardCommandError, InsufficientBalanceError } from '../reader/command-errors.js';
-import { CardRemovedError } from '../reader/errors.js';
+import { InsufficientBalanceError } from '../reader/command-errors.js';
 import type { Reader } from '../reader/reader-api.js';
 import { TRANSIT_RECORD_ID, TRIP_STATE, type TransitRecord } from '../transit/compound-record.js';
 import { dateTimeDigits } from '../transit/datetime.js';
 import { initializeForCappPurchase } from '../transit/purse-purchase.js';
 import { checkTransitCard, Refusal, type CardCheckRefusal } from './card-checks.js';
 import type { TransitSelection } from '../transit/select.js';
-import { selectTransitOrRefusal } from './select-card.js';
+import { presentTransitCard, type InterruptedOutcome, type RefusedOutcome } from './select-card.js';
 import { TRAVEL_SUBTYPE, TRAVEL_TYPE } from '../transit/travel-record.js';
 import { beijingBusFare, type BusFareFunction } from './beijing-fare.js';
 import { CappPurchases, type CappPendingBase } from './capp-purchase.js';
 import { checkFare, FareError, type FareResult } from './fare.js';
 import type { PendingTransaction } from './pending.js';
-import { onPsam, PsamCommandError } from './psam-step.js';
+import { onPsam } from './psam-step.js';
 
 export interface BusStop {
   /** The stop's code in the 1A/1E station field (1..65535). */
@@ -131,8 +130,8 @@ export type BusOutcome =
       missingTapOff?: { line: number; stop: number; boardedAt: string; distanceKm: number; fareFen: number; baseFareFen: number };
     })
   | (BusPassage & { kind: 'alighted'; stop: BusStop; distanceKm: number; outsideCityKm: number; fareFen: number; baseFareFen: number })
-  | { kind: 'refused'; reason: BusRefusalReason; serial?: string; detail: string; error?: CardCommandError }
-  | { kind: 'interrupted'; serial?: string; pending: boolean; detail: string }
+  | RefusedOutcome<BusRefusalReason>
+  | InterruptedOutcome
   | { kind: 'unproven'; serial: string; detail: string };
 
 type Settled = Extract<BusOutcome, { kind: 'boarded' | 'alighted' }>;
@@ -242,32 +241,15 @@ export class BusValidator {
     return this.present('off');
   }
 
-  private async present(side: 'on' | 'off'): Promise<BusOutcome> {
-    const card = this.opts.cardReader;
-    let serial: string | undefined;
-    try {
-      await card.connect();
-      const sel = await selectTransitOrRefusal(card);
-      if ('refused' in sel) throw new BusRefusal(sel.refused, sel.error.message, sel.error);
-      serial = sel.issuer.appSerial;
-      const pending = this.purchases.pendings.get(serial);
-      if (pending) {
-        const settled = await this.settle(pending);
-        if (settled) return settled;
-      }
-      return await this.transact(sel, side);
-    } catch (e) {
-      // Every Refusal thrown here carries one of its reasons (this terminal's typed constructor, or checkTransitCard's, a subset).
-      if (e instanceof Refusal) return { kind: 'refused', reason: e.reason as BusRefusalReason, serial, detail: e.message, ...(e.error ? { error: e.error } : {}) };
-      if (e instanceof CardRemovedError && e.reader === card.name) {
-        return { kind: 'interrupted', serial, pending: serial !== undefined && this.purchases.pendings.has(serial), detail: e.message };
-      }
-      if (e instanceof PsamCommandError) throw e.cause;
-      if (e instanceof CardCommandError) return { kind: 'refused', reason: 'card-error', serial, detail: e.message, error: e };
-      throw e;
-    } finally {
-      await card.disconnect().catch(() => undefined);
-    }
+  private present(side: 'on' | 'off'): Promise<BusOutcome> {
+    return presentTransitCard<BusOutcome, BusRefusalReason>(this.opts.cardReader, {
+      isPending: (serial) => this.purchases.pendings.has(serial),
+      business: async (sel) => {
+        const pending = this.purchases.pendings.get(sel.issuer.appSerial);
+        const settled = pending && (await this.settle(pending));
+        return settled || this.transact(sel, side);
+      },
+    });
   }
 
   private price(fn: () => FareResult): FareResult {

@@ -29,20 +29,19 @@ import type { Clock } from '../../engine/index.js';
 import { bytesToHex, hexToBytes } from '../../crypto/utils.js';
 import type { JournalRecord, JournalSink } from '../clearing/journal.js';
 import { PsamClient } from '../psam/psam-client.js';
-import { CardCommandError, InsufficientBalanceError } from '../reader/command-errors.js';
-import { CardRemovedError } from '../reader/errors.js';
+import { InsufficientBalanceError } from '../reader/command-errors.js';
 import type { Reader } from '../reader/reader-api.js';
 import { decodeTransitRecord, TRANSIT_RECORD_ID, TRIP_STATE, type TransitRecord } from '../transit/compound-record.js';
 import { dateTimeDigits, digitsToMs } from '../transit/datetime.js';
 import { initializeForCappPurchase } from '../transit/purse-purchase.js';
 import { checkTransitCard, Refusal, type CardCheckRefusal } from './card-checks.js';
 import type { TransitSelection } from '../transit/select.js';
-import { selectTransitOrRefusal } from './select-card.js';
+import { presentTransitCard, type InterruptedOutcome, type RefusedOutcome } from './select-card.js';
 import { TRAVEL_SUBTYPE, TRAVEL_TYPE } from '../transit/travel-record.js';
 import { CappPurchases, type CappPendingBase } from './capp-purchase.js';
 import { checkFare, FareError, flatFare, type FareFunction, type FareInput } from './fare.js';
 import type { PendingPurchase } from './pending.js';
-import { onPsam, PsamCommandError } from './psam-step.js';
+import { onPsam } from './psam-step.js';
 
 export interface GateStation {
   /** BCD city code, 4 digits; default '1000' (Beijing [P]). */
@@ -106,9 +105,9 @@ interface Passage {
 export type GateOutcome =
   | (Passage & { kind: 'entered' })
   | (Passage & { kind: 'exited'; fareFen: number; baseFareFen: number; overtime: boolean; durationMinutes: number })
-  | { kind: 'refused'; reason: GateRefusalReason; serial?: string; detail: string; error?: CardCommandError }
+  | RefusedOutcome<GateRefusalReason>
   /** The card left mid-flow; `pending` when the debit's outcome is unknown until it returns. */
-  | { kind: 'interrupted'; serial?: string; pending: boolean; detail: string }
+  | InterruptedOutcome
   /** Settled a pending debit that the card did commit but whose TAC it can no longer give. */
   | { kind: 'unproven'; serial: string; pending: PendingPurchase; detail: string };
 
@@ -184,32 +183,15 @@ export class Gate {
    * @throws ReaderError when a reader fails; CardCommandError from the PSAM; TypeError /
    *   RangeError for a bad fare function answer (a FareError is a 'fare-error' refusal).
    */
-  async present(): Promise<GateOutcome> {
-    const card = this.opts.cardReader;
-    let serial: string | undefined;
-    try {
-      await card.connect();
-      const sel = await selectTransitOrRefusal(card);
-      if ('refused' in sel) throw new GateRefusal(sel.refused, sel.error.message, sel.error);
-      serial = sel.issuer.appSerial;
-      const pending = this.purchases.pendings.get(serial);
-      if (pending) {
-        const settled = await this.settle(pending, sel);
-        if (settled) return settled;
-      }
-      return await this.transact(sel);
-    } catch (e) {
-      // Every Refusal thrown here carries one of its reasons (this terminal's typed constructor, or checkTransitCard's, a subset).
-      if (e instanceof Refusal) return { kind: 'refused', reason: e.reason as GateRefusalReason, serial, detail: e.message, ...(e.error ? { error: e.error } : {}) };
-      if (e instanceof CardRemovedError && e.reader === card.name) {
-        return { kind: 'interrupted', serial, pending: serial !== undefined && this.purchases.pendings.has(serial), detail: e.message };
-      }
-      if (e instanceof PsamCommandError) throw e.cause;
-      if (e instanceof CardCommandError) return { kind: 'refused', reason: 'card-error', serial, detail: e.message, error: e };
-      throw e;
-    } finally {
-      await card.disconnect().catch(() => undefined);
-    }
+  present(): Promise<GateOutcome> {
+    return presentTransitCard<GateOutcome, GateRefusalReason>(this.opts.cardReader, {
+      isPending: (serial) => this.purchases.pendings.has(serial),
+      business: async (sel) => {
+        const pending = this.purchases.pendings.get(sel.issuer.appSerial);
+        const settled = pending && (await this.settle(pending, sel));
+        return settled || this.transact(sel);
+      },
+    });
   }
 
   private get psamTerminalId(): Promise<Uint8Array> {

@@ -21,13 +21,12 @@ import {
   CardCommandError,
   ConditionsNotSatisfiedError,
 } from '../reader/command-errors.js';
-import { CardRemovedError } from '../reader/errors.js';
 import type { Reader } from '../reader/reader-api.js';
 import { bcdDateTime, dateTimeDigits } from '../transit/datetime.js';
 import { creditForLoad, initializeForLoad } from '../transit/purse-load.js';
 import { readIssuerInfo } from '../transit/read-commands.js';
 import { Refusal } from './card-checks.js';
-import { selectTransitOrRefusal } from './select-card.js';
+import { presentTransitCard, type InterruptedOutcome, type RefusedOutcome } from './select-card.js';
 import { journalRecordOf, pendingFate, type PendingLoad } from './pending.js';
 
 export interface TopUpRules {
@@ -86,8 +85,8 @@ export type TopUpOutcome =
       /** The issuer host verified the card's TAC. */
       tacVerified: boolean;
     }
-  | { kind: 'refused'; reason: TopUpRefusalReason; serial?: string; detail: string; error?: CardCommandError }
-  | { kind: 'interrupted'; serial?: string; pending: boolean; detail: string }
+  | RefusedOutcome<TopUpRefusalReason>
+  | InterruptedOutcome
   /** settlePending(): this card had nothing pending. */
   | { kind: 'nothing-pending'; serial: string }
   /** The card committed the load but a later transaction replaced its proof. */
@@ -132,28 +131,19 @@ export class TopUpTerminal {
     return this.run(undefined);
   }
 
-  private async run(amountFen: number | undefined): Promise<TopUpOutcome> {
-    const card = this.opts.reader;
-    let serial: string | undefined;
-    try {
-      if (amountFen !== undefined) this.checkAmount(amountFen);
-      await card.connect();
-      const sel = await selectTransitOrRefusal(card);
-      if ('refused' in sel) throw new TopUpRefusal(sel.refused, sel.error.message, sel.error);
-      serial = sel.issuer.appSerial;
-      const pending = this.pendings.get(serial);
-      if (pending) return await this.settle(pending);
-      if (amountFen === undefined) return { kind: 'nothing-pending', serial };
-      return await this.transact(serial, amountFen, false);
-    } catch (e) {
-      // Every Refusal thrown here is a TopUpRefusal.
-      if (e instanceof Refusal) return { kind: 'refused', reason: e.reason as TopUpRefusalReason, serial, detail: e.message, ...(e.error ? { error: e.error } : {}) };
-      if (e instanceof CardRemovedError) return { kind: 'interrupted', serial, pending: serial !== undefined && this.pendings.has(serial), detail: e.message };
-      if (e instanceof CardCommandError) return { kind: 'refused', reason: 'card-error', serial, detail: e.message, error: e };
-      throw e;
-    } finally {
-      await card.disconnect().catch(() => undefined);
-    }
+  private run(amountFen: number | undefined): Promise<TopUpOutcome> {
+    return presentTransitCard<TopUpOutcome, TopUpRefusalReason>(this.opts.reader, {
+      // An amount the rules refuse is refused without touching the card.
+      ...(amountFen !== undefined ? { before: () => this.checkAmount(amountFen) } : {}),
+      isPending: (serial) => this.pendings.has(serial),
+      business: async (sel) => {
+        const serial = sel.issuer.appSerial;
+        const pending = this.pendings.get(serial);
+        if (pending) return this.settle(pending);
+        if (amountFen === undefined) return { kind: 'nothing-pending', serial };
+        return this.transact(serial, amountFen, false);
+      },
+    });
   }
 
   private checkAmount(amountFen: number): void {
