@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { checkCases, type BenchCase } from './lib/case.js';
 import { renderChartSvg } from './lib/chart.js';
 import { runIfEntry, updateReadmeSection } from './lib/entry.js';
-import { parseFlags, USAGE } from './lib/cli.js';
+import { flagsOrExit, timingOf, USAGE } from './lib/cli.js';
 import { desMacCase, tdesBlockCase } from './lib/cases-des.js';
 import { sm2DecryptCase, sm2EncryptCase, sm2SignCase, sm2VerifyCase, V2_PRECOMPUTED } from './lib/cases-sm2.js';
 import { NODE, NODE_REUSED, sm3Case, sm4BlockCase, sm4CbcCase, sm4CbcMacCase, V2 } from './lib/cases-sm3-sm4.js';
@@ -93,19 +93,9 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
  * @throws Error when a peer's output disagrees with ssc3's, or a task fails.
  */
 export async function main(argv: readonly string[]): Promise<number> {
-  let flags;
-  try {
-    flags = parseFlags(argv);
-  } catch (e) {
-    console.error(`${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (flags.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const base = flags.quick ? QUICK : FULL;
-  const opts: MeasureOptions = { ...base, timeMs: flags.timeMs ?? base.timeMs, warmupMs: Math.min(base.warmupMs, flags.timeMs ?? Infinity) };
+  const flags = flagsOrExit(argv, USAGE);
+  if (typeof flags === 'number') return flags;
+  const opts: MeasureOptions = timingOf(flags, QUICK, FULL);
   const cases = buildCases().filter((c) => flags.filter === undefined || flags.filter.test(c.id) || flags.filter.test(c.op));
   if (cases.length === 0) {
     console.error(`no case matches --filter ${String(flags.filter)}; cases: ${buildCases().map((c) => c.id).join(', ')}`);

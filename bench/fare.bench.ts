@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { defaultFareContext, type FareContext, type FareRequest, loadNetwork, quoteFare, replaySteps, type SubwayNetwork } from '../engine/rules/index.js';
 import { checkCases, type BenchCase } from './lib/case.js';
 import { runIfEntry, updateReadmeSection } from './lib/entry.js';
-import { parseFlags } from './lib/cli.js';
+import { flagsOrExit, timingOf } from './lib/cli.js';
 import {
   buildFareJson,
   evaluateFareTargets,
@@ -202,19 +202,9 @@ function cpuOpsPerSec(run: () => unknown, ms: number, rounds: number): number {
  * @throws Error when a quote fails its check or a task fails.
  */
 export async function main(argv: readonly string[]): Promise<number> {
-  let flags;
-  try {
-    flags = parseFlags(argv);
-  } catch (e) {
-    console.error(`${(e as Error).message}\n${FARE_USAGE}`);
-    return 2;
-  }
-  if (flags.help) {
-    console.log(FARE_USAGE);
-    return 0;
-  }
-  const base = flags.quick ? QUICK : FULL;
-  const opts: MeasureOptions = { ...base, timeMs: flags.timeMs ?? base.timeMs, warmupMs: Math.min(base.warmupMs, flags.timeMs ?? Infinity) };
+  const flags = flagsOrExit(argv, FARE_USAGE);
+  if (typeof flags === 'number') return flags;
+  const opts: MeasureOptions = timingOf(flags, QUICK, FULL);
   const full = existsSync(FULL_NETWORK) ? loadNetwork(JSON.parse(readFileSync(FULL_NETWORK, 'utf8')), { name: 'beijing-subway.json' }) : undefined;
   if (full === undefined) console.log(`note: ${FULL_NETWORK} is absent; the full-network rows are skipped`);
   const built = buildCases(full);

@@ -24,7 +24,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runIfEntry, updateReadmeSection } from './lib/entry.js';
-import { parseFlags } from './lib/cli.js';
+import { flagsOrExit } from './lib/cli.js';
 import { apduCase, runHttpLoad, tapCase, type HttpCase, type HttpLoadResult, type PooledCard, type TapState } from './lib/http-load.js';
 import { currentMachine } from './lib/measure.js';
 import { pcscUnavailable, runPcsc } from './lib/pcsc-rig.js';
@@ -212,17 +212,8 @@ async function pcscRow(quick: boolean): Promise<ServerRow> {
  *   when no case matches --filter.
  */
 export async function main(argv: readonly string[]): Promise<number> {
-  let flags;
-  try {
-    flags = parseFlags(argv);
-  } catch (e) {
-    console.error(`${(e as Error).message}\n${SERVER_USAGE}`);
-    return 2;
-  }
-  if (flags.help) {
-    console.log(SERVER_USAGE);
-    return 0;
-  }
+  const flags = flagsOrExit(argv, SERVER_USAGE);
+  if (typeof flags === 'number') return flags;
   const base = flags.quick ? QUICK : FULL;
   const t: Timing = { durationS: flags.timeMs === undefined ? base.durationS : flags.timeMs / 1000, warmupS: base.warmupS };
   const cases = SERVER_CASES.filter((id) => flags.filter === undefined || flags.filter.test(id));

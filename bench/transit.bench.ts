@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { purseCrypto } from '../engine/index.js';
 import { runIfEntry, updateReadmeSection } from './lib/entry.js';
-import { parseFlags, TRANSIT_USAGE } from './lib/cli.js';
+import { flagsOrExit, TRANSIT_USAGE, timingOf } from './lib/cli.js';
 import { currentMachine } from './lib/measure.js';
 import { machineLine } from './lib/report.js';
 import { countExitApdus, measureTapRound, TapRig, type TapOptions } from './lib/tap.js';
@@ -43,19 +43,9 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
  * @throws Error when a tap fails (refused, interrupted, wrong fare).
  */
 export async function main(argv: readonly string[]): Promise<number> {
-  let flags;
-  try {
-    flags = parseFlags(argv);
-  } catch (e) {
-    console.error(`${(e as Error).message}\n${TRANSIT_USAGE}`);
-    return 2;
-  }
-  if (flags.help) {
-    console.log(TRANSIT_USAGE);
-    return 0;
-  }
-  const base = flags.quick ? QUICK : FULL;
-  const opts: TapOptions = { ...base, timeMs: flags.timeMs ?? base.timeMs, warmupMs: Math.min(base.warmupMs, flags.timeMs ?? Infinity) };
+  const flags = flagsOrExit(argv, TRANSIT_USAGE);
+  if (typeof flags === 'number') return flags;
+  const opts: TapOptions = timingOf(flags, QUICK, FULL);
   const profiles = purseCrypto.PURSE_ALGS.filter((p) => flags.filter === undefined || flags.filter.test(p));
   if (profiles.length === 0) {
     console.error(`no profile matches --filter ${String(flags.filter)}; profiles: ${purseCrypto.PURSE_ALGS.join(', ')}`);

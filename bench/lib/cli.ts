@@ -71,3 +71,28 @@ export function parseFlags(argv: readonly string[]): BenchFlags {
     help: values.help,
   };
 }
+
+/**
+ * The flags of a benchmark's `main`, or its exit code when there is nothing to run: 2 after a
+ * bad flag (the message and `usage` on stderr), 0 after --help (`usage` on stdout).
+ */
+export function flagsOrExit(argv: readonly string[], usage: string): BenchFlags | number {
+  let flags: BenchFlags;
+  try {
+    flags = parseFlags(argv);
+  } catch (e) {
+    console.error(`${(e as Error).message}\n${usage}`);
+    return 2;
+  }
+  if (flags.help) {
+    console.log(usage);
+    return 0;
+  }
+  return flags;
+}
+
+/** The quick or full timing, with --time as the time budget (and the warm-up's ceiling). */
+export function timingOf<T extends { timeMs: number; warmupMs: number }>(flags: BenchFlags, quick: T, full: T): T {
+  const base = flags.quick ? quick : full;
+  return { ...base, timeMs: flags.timeMs ?? base.timeMs, warmupMs: Math.min(base.warmupMs, flags.timeMs ?? Infinity) };
+}
