@@ -15,6 +15,7 @@
 import { FareRequestError } from './errors.js';
 import { CARD_TYPES, type CardType } from './tariff-types.js';
 import { type BeijingTime, msBetween, parseOffsetDateTime } from './time.js';
+import { showValue } from './show-value.js';
 
 /** Where and when a trip began or ended. */
 export interface TripPoint {
@@ -100,14 +101,6 @@ export const MAX_DISTANCE_KM = 10_000;
 /** Largest month spend accepted, fen (the 1A record keeps 4 bytes). */
 const MAX_SPENT_FEN = 0xffffffff;
 
-function show(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? v.slice(0, 60) + '…' : v);
-  if (v === undefined) return 'nothing';
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'object') return 'an object';
-  return String(v);
-}
 
 function fail(field: string, detail: string): never {
   throw new FareRequestError(field, `"${field}" ${detail}`);
@@ -135,18 +128,18 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 function point(v: unknown, name: 'entry' | 'exit'): BeijingTime {
-  if (!isObject(v)) fail(name, `must be an object { station, at }, got ${show(v)}`);
+  if (!isObject(v)) fail(name, `must be an object { station, at }, got ${showValue(v, 60)}`);
   checkKeys(v, has(v.station) + has(v.at) + has(v.line), isPointField, POINT_FIELDS, `${name}.`);
   const st = v.station;
-  if (typeof st !== 'string' || st.trim().length === 0) fail(`${name}.station`, `must be a non-empty string, got ${show(st)}`);
-  if (v.line !== undefined && (typeof v.line !== 'string' || v.line.length === 0)) fail(`${name}.line`, `must be a non-empty string, got ${show(v.line)}`);
+  if (typeof st !== 'string' || st.trim().length === 0) fail(`${name}.station`, `must be a non-empty string, got ${showValue(st, 60)}`);
+  if (v.line !== undefined && (typeof v.line !== 'string' || v.line.length === 0)) fail(`${name}.line`, `must be a non-empty string, got ${showValue(v.line, 60)}`);
   const t = parseOffsetDateTime(v.at);
-  if (t === undefined) fail(`${name}.at`, `is not an ISO 8601 date-time with offset (e.g. 2024-03-05T06:55:00+08:00): ${show(v.at)}`);
+  if (t === undefined) fail(`${name}.at`, `is not an ISO 8601 date-time with offset (e.g. 2024-03-05T06:55:00+08:00): ${showValue(v.at, 60)}`);
   return t;
 }
 
 function km(field: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > MAX_DISTANCE_KM) fail(field, `must be a number of km in [0, ${MAX_DISTANCE_KM}], got ${show(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > MAX_DISTANCE_KM) fail(field, `must be a number of km in [0, ${MAX_DISTANCE_KM}], got ${showValue(v, 60)}`);
   return Math.round(v * 1000);
 }
 
@@ -155,17 +148,17 @@ function km(field: string, v: unknown): number {
  * @throws FareRequestError naming the first bad field.
  */
 export function parseFareRequest(input: unknown): ParsedRequest {
-  if (!isObject(input)) fail('request', `must be a JSON object, got ${show(input)}`);
+  if (!isObject(input)) fail('request', `must be a JSON object, got ${showValue(input, 60)}`);
   const r = input;
   checkKeys(r, has(r.mode) + has(r.cardType) + has(r.holderAge) + has(r.entry) + has(r.exit) + has(r.distanceKm) + has(r.outsideCityKm) + has(r.month), isTopField, TOP_FIELDS, '');
   const mode = r.mode;
-  if (mode !== 'subway' && mode !== 'bus') fail('mode', `must be "subway" or "bus", got ${show(mode)}`);
+  if (mode !== 'subway' && mode !== 'bus') fail('mode', `must be "subway" or "bus", got ${showValue(mode, 60)}`);
   const cardType = r.cardType;
-  if (cardType !== 'standard' && cardType !== 'student' && cardType !== 'senior') fail('cardType', `must be one of ${CARD_TYPES.map((c) => `"${c}"`).join(', ')}, got ${show(cardType)}`);
+  if (cardType !== 'standard' && cardType !== 'student' && cardType !== 'senior') fail('cardType', `must be one of ${CARD_TYPES.map((c) => `"${c}"`).join(', ')}, got ${showValue(cardType, 60)}`);
   let holderAge = -1;
   if (r.holderAge !== undefined) {
     const a = r.holderAge;
-    if (typeof a !== 'number' || !Number.isInteger(a) || a < 0 || a > 150) fail('holderAge', `must be a whole number of years in [0, 150], got ${show(a)}`);
+    if (typeof a !== 'number' || !Number.isInteger(a) || a < 0 || a > 150) fail('holderAge', `must be a whole number of years in [0, 150], got ${showValue(a, 60)}`);
     holderAge = a;
   }
   const entry = point(r.entry, 'entry');
@@ -187,17 +180,17 @@ export function parseFareRequest(input: unknown): ParsedRequest {
     if (outsideM > distanceM) fail('outsideCityKm', `(${r.outsideCityKm as number}) exceeds "distanceKm" (${r.distanceKm as number})`);
   }
   const m = r.month;
-  if (!isObject(m)) fail('month', `must be an object { spentFen, rides }, got ${show(m)}`);
+  if (!isObject(m)) fail('month', `must be an object { spentFen, rides }, got ${showValue(m, 60)}`);
   checkKeys(m, has(m.spentFen) + has(m.rides) + has(m.period), isMonthField, MONTH_FIELDS, 'month.');
   const spentFen = m.spentFen;
-  if (typeof spentFen !== 'number' || !Number.isSafeInteger(spentFen) || spentFen < 0 || spentFen > MAX_SPENT_FEN) fail('month.spentFen', `must be a whole number of fen in [0, ${MAX_SPENT_FEN}], got ${show(spentFen)}`);
+  if (typeof spentFen !== 'number' || !Number.isSafeInteger(spentFen) || spentFen < 0 || spentFen > MAX_SPENT_FEN) fail('month.spentFen', `must be a whole number of fen in [0, ${MAX_SPENT_FEN}], got ${showValue(spentFen, 60)}`);
   const rides = m.rides;
-  if (typeof rides !== 'number' || !Number.isSafeInteger(rides) || rides < 0 || rides > 0xffffffff) fail('month.rides', `must be a whole number ≥ 0, got ${show(rides)}`);
+  if (typeof rides !== 'number' || !Number.isSafeInteger(rides) || rides < 0 || rides > 0xffffffff) fail('month.rides', `must be a whole number ≥ 0, got ${showValue(rides, 60)}`);
   let period = -1;
   if (m.period !== undefined) {
     const p = m.period;
     const ok = typeof p === 'string' && /^\d{4}-(0[1-9]|1[0-2])$/.test(p);
-    if (!ok) fail('month.period', `must be a month YYYY-MM, got ${show(p)}`);
+    if (!ok) fail('month.period', `must be a month YYYY-MM, got ${showValue(p, 60)}`);
     period = Number((p as string).slice(0, 4)) * 100 + Number((p as string).slice(5, 7));
   }
   return { req: r as unknown as FareRequest, mode, cardType, holderAge, entry, exit, distanceM, outsideM, spentFen, rides, period };

@@ -19,6 +19,7 @@ import {
   type TariffDoc,
 } from './tariff-types.js';
 import { dateInt, parseHhmm, parseIsoDate } from './time.js';
+import { showValue } from './show-value.js';
 
 // ---- compiled forms -------------------------------------------------------------------------
 
@@ -171,32 +172,32 @@ class Checker {
     throw new TariffDataError(this.doc, path, detail);
   }
   obj(path: string, v: unknown): Record<string, unknown> {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(path, `expected an object, got ${show(v)}`);
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(path, `expected an object, got ${showValue(v)}`);
     return v as Record<string, unknown>;
   }
   arr(path: string, v: unknown): unknown[] {
-    if (!Array.isArray(v)) this.fail(path, `expected an array, got ${show(v)}`);
+    if (!Array.isArray(v)) this.fail(path, `expected an array, got ${showValue(v)}`);
     return v as unknown[];
   }
   str(path: string, v: unknown): string {
-    if (typeof v !== 'string' || v.length === 0) this.fail(path, `expected a non-empty string, got ${show(v)}`);
+    if (typeof v !== 'string' || v.length === 0) this.fail(path, `expected a non-empty string, got ${showValue(v)}`);
     return v as string;
   }
   bool(path: string, v: unknown): boolean {
-    if (typeof v !== 'boolean') this.fail(path, `expected true or false, got ${show(v)}`);
+    if (typeof v !== 'boolean') this.fail(path, `expected true or false, got ${showValue(v)}`);
     return v as boolean;
   }
   int(path: string, v: unknown, min: number, max: number): number {
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) this.fail(path, `expected an integer in [${min}, ${max}], got ${show(v)}`);
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) this.fail(path, `expected an integer in [${min}, ${max}], got ${showValue(v)}`);
     return v as number;
   }
   oneOf<T extends string>(path: string, v: unknown, allowed: readonly T[]): T {
-    if (!allowed.includes(v as T)) this.fail(path, `expected one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${show(v)}`);
+    if (!allowed.includes(v as T)) this.fail(path, `expected one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${showValue(v)}`);
     return v as T;
   }
   date(path: string, v: unknown): number {
     const p = parseIsoDate(v);
-    if (p === undefined) this.fail(path, `expected a date YYYY-MM-DD, got ${show(v)}`);
+    if (p === undefined) this.fail(path, `expected a date YYYY-MM-DD, got ${showValue(v)}`);
     return dateInt(p!.y, p!.m, p!.d);
   }
   names(path: string, v: unknown): Names {
@@ -205,13 +206,6 @@ class Checker {
   }
 }
 
-function show(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v);
-  if (v === undefined) return 'nothing';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'object') return v === null ? 'null' : 'an object';
-  return String(v);
-}
 
 function compileTable(c: Checker, path: string, v: unknown): CompiledFareTable {
   const o = c.obj(path, v);
@@ -373,7 +367,7 @@ function compileSubway(c: Checker, o: Record<string, unknown>): CompiledSubway {
 function compileOffPeak(c: Checker, o: Record<string, unknown>): CompiledOffPeak {
   const base = compileBase(c, o);
   const untilMinute = parseHhmm(o.entryUntil);
-  if (untilMinute === undefined) c.fail('entryUntil', `expected a time hh:mm, got ${show(o.entryUntil)}`);
+  if (untilMinute === undefined) c.fail('entryUntil', `expected a time hh:mm, got ${showValue(o.entryUntil)}`);
   c.oneOf('days', o.days, ['workdays'] as const);
   const stations = new Set<string>();
   c.arr('stations', o.stations).forEach((s, i) => {
