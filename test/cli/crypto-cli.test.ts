@@ -14,28 +14,12 @@ import * as sm2 from '../../crypto/sm2.js';
 import { sm3 } from '../../crypto/sm3.js';
 import * as sm4 from '../../crypto/sm4.js';
 import { bytesToHex, hexToBytes } from '../../crypto/utils.js';
-import { run, type CliIo } from '../../terminal-sim/cli/main.js';
+import { runCli, type CliResult } from '../support/run-cli.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const VECTORS = join(ROOT, 'vectors');
 
-interface Result {
-  code: number;
-  out: string;
-  err: string;
-}
-
-async function cli(argv: string[], stdin: Uint8Array = new Uint8Array(0)): Promise<Result> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    stdout: (s) => void (out += s),
-    stderr: (s) => void (err += s),
-    readStdin: async () => stdin,
-  };
-  const code = await run(argv, io);
-  return { code, out, err };
-}
+const cli = (argv: string[], stdin: Uint8Array = new Uint8Array(0)) => runCli(argv, stdin);
 
 /** Runs a command that must succeed with one line of output, and returns that line. */
 async function ok(...argv: string[]): Promise<string> {
@@ -46,7 +30,7 @@ async function ok(...argv: string[]): Promise<string> {
 }
 
 /** Asserts the one-line error shape: `ssc3: …`, nothing else, no stack trace. */
-function expectOneLineError(r: Result, code: number): void {
+function expectOneLineError(r: CliResult, code: number): void {
   expect(r.code).toBe(code);
   expect(r.err).toMatch(/^ssc3: [^\n]+\n$/);
   expect(r.err).not.toMatch(/\bat .*:\d+:\d+/);

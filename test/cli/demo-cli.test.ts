@@ -1,17 +1,11 @@
 // `ssc3 demo` and `ssc3 demo transit`: the story comes out right for both purse profiles, the
 // trace shows the APDUs and never a key, the same seed prints the same bytes, bad options exit 2.
 import { describe, expect, it } from 'vitest';
-import { run, type CliIo } from '../../terminal-sim/cli/main.js';
+import { runCli } from '../support/run-cli.js';
 import { purseCrypto } from '../../engine/index.js';
 import { bytesToHex, hexToBytes } from '../../crypto/utils.js';
 
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { stdout: (s) => void (out += s), stderr: (s) => void (err += s), readStdin: async () => new Uint8Array(0) };
-  const code = await run(argv, io);
-  return { code, out, err };
-}
+const cli = (argv: string[]) => runCli(argv);
 
 describe('ssc3 demo transit', () => {
   for (const algorithm of ['3des', 'sm4'] as const) {

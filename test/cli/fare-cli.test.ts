@@ -6,15 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultFareContext, listTariffs, quoteFare } from '../../engine/rules/index.js';
-import { run, type CliIo } from '../../terminal-sim/cli/main.js';
+import { runCli } from '../support/run-cli.js';
 
-async function cli(argv: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { stdout: (s) => void (out += s), stderr: (s) => void (err += s), readStdin: async () => new TextEncoder().encode(stdin) };
-  const code = await run(argv, io);
-  return { code, out, err };
-}
+const cli = runCli;
 
 const ISSUE_EXAMPLE = {
   mode: 'subway',

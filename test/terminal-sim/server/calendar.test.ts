@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { chineseDaysCalendar, jsonWorkdayCalendar } from '../../../engine/rules/index.js';
 import { calendarWarning } from '../../../terminal-sim/cli/calendar-file.js';
-import { run } from '../../../terminal-sim/cli/main.js';
+import { runCli } from '../../support/run-cli.js';
 import { makeApp } from './helpers.js';
 
 let app: FastifyInstance;
@@ -48,9 +48,7 @@ describe('terminals and the working-day calendar', () => {
 
 describe('ssc3 serve --calendar', () => {
   it('refuses a file it cannot read before starting: one line, exit 2', async () => {
-    let out = '';
-    let err = '';
-    const code = await run(['serve', '--memory', '--port', '0', '--calendar', '/nonexistent/workdays.json'], { stdout: (s) => void (out += s), stderr: (s) => void (err += s), readStdin: async () => new Uint8Array() });
+    const { code, out, err } = await runCli(['serve', '--memory', '--port', '0', '--calendar', '/nonexistent/workdays.json']);
     expect([code, out]).toEqual([2, '']);
     expect(err).toMatch(/^ssc3: --calendar: cannot read "\/nonexistent\/workdays.json" as JSON \(ENOENT\)\n$/);
   });
