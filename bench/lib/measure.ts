@@ -22,7 +22,7 @@ export interface MeasureOptions {
 // Results land here so that no call is dead code.
 let sink: unknown;
 
-/** With --expose-gc, collects before each task so one row's garbage is not billed to the next. */
+/** With --expose-gc, collects before each task so one task's garbage is not billed to the next. */
 function collectGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
@@ -41,6 +41,19 @@ function msPerCall(run: () => unknown): number {
 }
 
 const MAX_BATCH = 100_000;
+
+/** tinybench's options for one round: the time budget, at least `minIterations` samples, a quarter as many warm-up ones, a GC before each task, failures thrown. */
+export function benchOptions(name: string, opts: { timeMs: number; warmupMs: number; minIterations: number }): ConstructorParameters<typeof Bench>[0] {
+  return {
+    name,
+    time: opts.timeMs,
+    warmupTime: opts.warmupMs,
+    iterations: opts.minIterations,
+    warmupIterations: Math.max(1, Math.ceil(opts.minIterations / 4)),
+    throws: true,
+    setup: collectGarbage,
+  };
+}
 
 /** How many calls make one sample (at most 100 000). */
 export function batchSize(callMs: number, batchMs: number): number {
@@ -73,15 +86,7 @@ export async function measureCase(c: BenchCase, opts: MeasureOptions): Promise<R
   for (let round = 0; round < opts.rounds; round++) {
     const order = c.rows.map((_, i) => i);
     if (round % 2 === 1) order.reverse();
-    const bench = new Bench({
-      name: c.op,
-      time: opts.timeMs,
-      warmupTime: opts.warmupMs,
-      iterations: opts.minIterations,
-      warmupIterations: Math.max(1, Math.ceil(opts.minIterations / 4)),
-      throws: true,
-      setup: collectGarbage,
-    });
+    const bench = new Bench(benchOptions(c.op, opts));
     for (const i of order) bench.add(c.rows[i].impl, taskFn(bench, c.rows[i].run, batches[i]), { async: false });
     await bench.run();
     order.forEach((i, k) => {

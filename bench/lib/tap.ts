@@ -5,6 +5,7 @@ import { Bench } from 'tinybench';
 import type { Card, purseCrypto } from '../../engine/index.js';
 import type { ApduTraceEvent } from '../../terminal-sim/reader/trace.js';
 import { createTransitSetup, type TransitSetup } from '../../terminal-sim/terminals/transit-setup.js';
+import { benchOptions } from './measure.js';
 import type { TapRow } from './transit-report.js';
 
 /** Fixed inputs of every tap, declared up front (STYLE.md: benchmarks declare their inputs). */
@@ -99,11 +100,6 @@ export async function countExitApdus(alg: purseCrypto.PurseAlg): Promise<{ card:
   return n;
 }
 
-/** With --expose-gc, collects before each task so the previous task's garbage is not billed here. */
-function collectGarbage(): void {
-  (globalThis as { gc?: () => void }).gc?.();
-}
-
 /**
  * Times the exit tap of `rig`'s profile for one round: one tinybench run, each tap a sample of
  * its own (a tap takes tens of µs: no batching needed). taps/s = 1 / mean latency, so GC pauses
@@ -111,15 +107,7 @@ function collectGarbage(): void {
  * @throws Error when a tap fails.
  */
 export async function measureTapRound(rig: TapRig, apdusPerTap: number, opts: TapOptions): Promise<TapRow> {
-  const bench = new Bench({
-    name: `gate exit ${rig.alg}`,
-    time: opts.timeMs,
-    warmupTime: opts.warmupMs,
-    iterations: opts.minIterations,
-    warmupIterations: Math.max(1, Math.ceil(opts.minIterations / 4)),
-    throws: true,
-    setup: collectGarbage,
-  });
+  const bench = new Bench(benchOptions(`gate exit ${rig.alg}`, opts));
   bench.add(rig.alg, () => rig.exit(), { async: true, beforeEach: () => rig.beforeExit() });
   await bench.run();
   const res = bench.tasks[0].result;
