@@ -182,17 +182,8 @@ export class SqliteCardStore implements CardStore {
     this.stmt = {
       insertCard: db.prepare('INSERT INTO cards (id, image, version, serial, profile, meta, created_at, updated_at) VALUES (?, ?, 1, ?, ?, ?, ?, ?)'),
       getCard: db.prepare('SELECT image, version FROM cards WHERE id = ?'),
-      // A card's version and update time are its newest patch's when it has patches.
-      listCards: db.prepare(
-        `SELECT c.id, coalesce(p.version, c.version) AS version, c.serial, c.profile, c.meta, c.created_at, coalesce(p.created_at, c.updated_at) AS updated_at
-         FROM cards c LEFT JOIN (SELECT card_id, max(version) AS version, max(created_at) AS created_at FROM card_patches GROUP BY card_id) p ON p.card_id = c.id
-         ORDER BY c.id`,
-      ),
-      getSummary: db.prepare(
-        `SELECT c.id, coalesce(p.version, c.version) AS version, c.serial, c.profile, c.meta, c.created_at, coalesce(p.created_at, c.updated_at) AS updated_at
-         FROM cards c LEFT JOIN (SELECT card_id, max(version) AS version, max(created_at) AS created_at FROM card_patches WHERE card_id = @id) p ON p.card_id = c.id
-         WHERE c.id = @id`,
-      ),
+      listCards: db.prepare(`${summarySql('')} ORDER BY c.id`),
+      getSummary: db.prepare(summarySql('@id')),
       deleteCard: db.prepare('DELETE FROM cards WHERE id = ?'),
       versionOf: db.prepare('SELECT version AS base, (SELECT max(version) FROM card_patches WHERE card_id = cards.id) AS top FROM cards WHERE id = ?'),
       updateImage: db.prepare('UPDATE cards SET image = ?, version = ?, serial = ?, profile = ?, updated_at = ? WHERE id = ?'),
@@ -486,6 +477,16 @@ function patchTextOf(change: CardImageChange): string {
   const p: unknown = change.patch;
   if (!p || typeof p !== 'object' || Array.isArray(p)) throw new TypeError('"change.patch" expected a merge patch object');
   return jsonText('change.patch', p);
+}
+
+/**
+ * The listing rows, of every card or (with `idParam`) of one: a card's version and update time
+ * are its newest patch's when it has patches.
+ */
+function summarySql(idParam: string): string {
+  const patchWhere = idParam ? ` WHERE card_id = ${idParam}` : '';
+  return `SELECT c.id, coalesce(p.version, c.version) AS version, c.serial, c.profile, c.meta, c.created_at, coalesce(p.created_at, c.updated_at) AS updated_at
+    FROM cards c LEFT JOIN (SELECT card_id, max(version) AS version, max(created_at) AS created_at FROM card_patches${patchWhere} GROUP BY card_id) p ON p.card_id = c.id${idParam ? ` WHERE c.id = ${idParam}` : ''}`;
 }
 
 function toSummaryRow(r: Omit<CardRow, 'image'>): CardSummaryRow {
