@@ -173,7 +173,7 @@ export function renderMarkdown(rows: readonly RowResult[], targets: readonly Tar
 }
 
 /** Four significant digits: the run-to-run spread is far wider, and diffs stay readable. */
-const sig4 = (n: number): number => Number(n.toPrecision(4));
+export const sig4 = (n: number): number => Number(n.toPrecision(4));
 
 /** The JSON written to bench/results/crypto.json (figures to four significant digits). */
 export function buildJson(rows: readonly RowResult[], targets: readonly TargetResult[], m: Machine): object {

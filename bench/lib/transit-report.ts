@@ -1,6 +1,6 @@
 // The pure half of the transit benchmark: the taps/s target, the console and markdown tables and
 // the JSON report. No clock, no I/O: test/bench/transit-report.test.ts covers it.
-import { machineLine, sig3, type Machine } from './report.js';
+import { machineLine, sig3, sig4, type Machine } from './report.js';
 
 /** One profile's exit tap, measured. */
 export interface TapRow {
@@ -77,8 +77,6 @@ export function renderTapMarkdown(rows: readonly TapRow[], targets: readonly Tap
   md.push('', `Target: ≥ ${sig3(target)} taps/s per profile. ${machineLine(m)}. ${TAP_NOTE}`);
   return md.join('\n') + '\n';
 }
-
-const sig4 = (n: number): number => Number(n.toPrecision(4));
 
 /** The JSON written to bench/results/transit.json (figures to four significant digits). */
 export function buildTapJson(rows: readonly TapRow[], targets: readonly TapTargetResult[], m: Machine): object {
