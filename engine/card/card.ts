@@ -422,8 +422,9 @@ export class Card {
 
   /**
    * The RFC 7396 merge patch that turns the image at `mark` into toJSON() now, or undefined when
-   * they are equal. Only NVM and the rng position change after issue: atr, protocol, info and fs
-   * are fixed at construction.
+   * nothing was written or drawn since. Only NVM and the rng position change after issue: atr,
+   * protocol, info and fs are fixed at construction. `mark` must come from this card.
+   * @throws RangeError for a mark taken from another card
    */
   imagePatch(mark: CardImageMark): CardImagePatch | undefined {
     const nvm = this.nvm.patchSince(mark.nvm);

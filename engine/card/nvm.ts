@@ -35,9 +35,11 @@ export interface NvmJsonPatch {
   journal?: NvmJson['journal'] | null;
 }
 
-/** The NVM at one moment (Nvm.snapshot): opaque to callers. */
+/** The NVM at one moment (Nvm.snapshot): opaque to callers, valid only with the Nvm that made it. */
 export interface NvmSnapshot {
-  readonly cells: ReadonlyMap<string, Uint8Array>;
+  readonly owner: unknown;
+  /** Nvm's change counter then: the cells changed since are those changed later. */
+  readonly seq: number;
   readonly journal: unknown;
   readonly journalValid: boolean;
 }
@@ -50,6 +52,13 @@ const hexCache = new WeakMap<Uint8Array, string>();
 export class Nvm {
   private readonly cells: Map<string, Uint8Array>;
   private journal: Journal | undefined;
+  /**
+   * Each cell ever written or deleted since this object was made, with the change counter at
+   * its last change: patchSince looks only at these (a tap changes a handful of the card's
+   * cells; keys and file headers never change), and a snapshot is the counter, not a copy.
+   */
+  private readonly lastChange = new Map<string, number>();
+  private changes = 0;
   /** See derived(): never serialised, never reachable by a command. */
   private readonly derivedValues = new WeakMap<Uint8Array, Map<unknown, unknown>>();
 
@@ -98,8 +107,7 @@ export class Nvm {
     if (stop <= 2) return false;
     let step = 2;
     for (const [k, v] of journal.entries) {
-      if (v === null) this.cells.delete(k);
-      else this.cells.set(k, v);
+      this.apply(k, v);
       if (++step >= stop) return false;
     }
     this.journal = undefined;
@@ -112,11 +120,15 @@ export class Nvm {
     if (!j) return 'clean';
     this.journal = undefined;
     if (!j.valid) return 'rolled-back';
-    for (const [k, v] of j.entries) {
-      if (v === null) this.cells.delete(k);
-      else this.cells.set(k, v);
-    }
+    for (const [k, v] of j.entries) this.apply(k, v);
     return 'rolled-forward';
+  }
+
+  /** Writes or deletes one cell and counts the change (see lastChange). */
+  private apply(key: string, value: CellWrite): void {
+    if (value === null) this.cells.delete(key);
+    else this.cells.set(key, value);
+    this.lastChange.set(key, ++this.changes);
   }
 
   /**
@@ -146,32 +158,28 @@ export class Nvm {
     return h;
   }
 
-  /**
-   * What the NVM holds now, for cellPatch: the cell map's entries (values are never written in
-   * place, so their identities are their versions) and the journal with its mark.
-   */
+  /** This moment, for patchSince: the change counter and the journal with its mark. */
   snapshot(): NvmSnapshot {
-    return { cells: new Map(this.cells), journal: this.journal, journalValid: this.journal?.valid ?? false };
+    return { owner: this, seq: this.changes, journal: this.journal, journalValid: this.journal?.valid ?? false };
   }
 
   /**
    * The RFC 7396 merge patch that turns toJSON() at `since` into toJSON() now: changed and new
    * cells with their hex, deleted ones null, the journal when it changed (null when it is gone);
-   * undefined when nothing changed. A stored card saves this instead of its whole image: a tap
-   * changes a handful of cells out of dozens (terminal-sim/store, issue 5 "Speed").
+   * undefined when nothing was written. A stored card saves this instead of its whole image: a
+   * tap changes a handful of cells out of dozens (terminal-sim/store, issue 5 "Speed").
+   * @throws RangeError for a snapshot of another Nvm
    */
   patchSince(since: NvmSnapshot): NvmJsonPatch | undefined {
+    if (since.owner !== this) throw new RangeError('NVM snapshot: taken from another card’s NVM');
     let cells: Record<string, string | null> | undefined;
-    let added = 0;
-    for (const [k, v] of this.cells) {
-      const was = since.cells.get(k);
-      if (was === v) continue;
-      if (was === undefined) added++;
-      (cells ??= {})[k] = this.hexOf(v);
-    }
-    // Now = kept + added cells, then = kept + deleted: any deleted only when the sizes disagree.
-    if (this.cells.size - added !== since.cells.size) {
-      for (const k of since.cells.keys()) if (!this.cells.has(k)) (cells ??= {})[k] = null;
+    if (since.seq !== this.changes) {
+      for (const [k, at] of this.lastChange) {
+        if (at <= since.seq) continue;
+        const v = this.cells.get(k);
+        // A cell made and deleted since is null too: RFC 7396 removes nothing then, harmlessly.
+        (cells ??= {})[k] = v === undefined ? null : this.hexOf(v);
+      }
     }
     const journalChanged = since.journal !== this.journal || since.journalValid !== (this.journal?.valid ?? false);
     if (!cells && !journalChanged) return undefined;
@@ -183,7 +191,7 @@ export class Nvm {
 
   /** Writes a cell outside any transaction: personalisation only. */
   personalise(key: string, value: Uint8Array): void {
-    this.cells.set(key, value.slice());
+    this.apply(key, value.slice());
   }
 
   toJSON(): NvmJson {

@@ -61,6 +61,21 @@ describe('Card.imagePatch', () => {
     expect(Object.values(patch?.nvm?.cells ?? {})).toEqual([null]);
   });
 
+  it('deletes with null a cell made and removed since the mark, which rebuilds the same image', () => {
+    const card = issueCard({ seed: 5 });
+    const patch = patchOver(card, () => {
+      card.setApplicationBlocked(TRANSIT_AID_BYTES, true);
+      card.setApplicationBlocked(TRANSIT_AID_BYTES, false);
+    });
+    expect(Object.values(patch?.nvm?.cells ?? {})).toEqual([null]);
+  });
+
+  it('refuses a mark taken from another card', () => {
+    const a = issueCard({ seed: 5 });
+    const b = cardFromImage(a.toJSON(), { rng: seededRng('other') });
+    expect(() => b.imagePatch(a.imageMark())).toThrow(RangeError);
+  });
+
   it('carries a torn commit’s journal, then its removal and the cells at recovery', () => {
     const card = cardFromImage(issueCard({ seed: 5, balanceFen: 1000 }).toJSON(), { rng: seededRng('patch') });
     card.powerOn();
