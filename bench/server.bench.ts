@@ -47,14 +47,17 @@ import { runWsLoad } from './lib/ws-load.js';
 
 // ---- load sizes --------------------------------------------------------------------------------
 const SIZES = {
-  /** HTTP APDUs: keep-alive connections, one request in flight on each, and the cards they share. */
-  apduConnections: 16,
+  /** HTTP keep-alive connections (--connections), one request in flight on each. */
+  httpConnections: 16,
+  /** HTTP APDUs: the cards the connections take turns on, at least this many per connection. */
   apduCards: 64,
-  /** Taps: connections and cards (a card is never on two connections at once). */
-  tapConnections: 16,
+  apduCardsPerConnection: 2,
+  /** Taps: cards (a card is never on two connections at once), at least this many per connection. */
   tapCards: 400,
-  /** Cards of the untimed warm-up run before the timed tap run (a warm-up leaves cards mid-trip). */
+  tapCardsPerConnection: 4,
+  /** Cards of the untimed warm-up run before the timed tap run (a warm-up leaves cards mid-trip), and per connection. */
   tapWarmupCards: 64,
+  tapWarmupCardsPerConnection: 2,
   /** An exit leaving less than this on the card retires it (the next fare might not be covered). */
   tapMinBalanceFen: 2_000,
   /** WebSocket: sockets (one card and one message in flight each) of the two ws cases. */
@@ -69,14 +72,18 @@ interface Timing {
   durationS: number;
   /** Untimed seconds before each (the same load). */
   warmupS: number;
+  /** HTTP connections of the HTTP cases. */
+  connections: number;
 }
-const QUICK: Timing = { durationS: 3, warmupS: 1 };
-const FULL: Timing = { durationS: 10, warmupS: 3 };
+const QUICK = { durationS: 3, warmupS: 1 };
+const FULL = { durationS: 10, warmupS: 3 };
 
 export const SERVER_USAGE = `usage: node dist/bench/server.bench.js [options]
   --quick          short run (~25 s): prints the table, writes nothing unless --out is given
   --filter REGEX   run only the cases whose id matches (${SERVER_CASES.join(', ')})
   --time MS        timed duration of each HTTP / WebSocket case (default 10 000; quick 3 000)
+  --connections N  HTTP connections of http-tap and http-apdu (default ${SIZES.httpConnections}); the cards
+                   issued grow with them (taps: ${SIZES.tapCardsPerConnection} per connection, at least ${SIZES.tapCards})
   --out DIR        where to write server.json and server.md (default bench/results)
   --readme         also rewrite README.md between <!-- bench:server --> and <!-- /bench:server -->
   --help           this text`;
@@ -164,24 +171,27 @@ async function warmAndRun<S>(
 
 async function tapRow(server: ServerChild, t: Timing): Promise<ServerRow> {
   const id = 'http-tap';
-  const setup = `${SIZES.tapConnections} connections, ${SIZES.tapCards} cards, entry and exit gates in turn`;
+  const cards = Math.max(SIZES.tapCards, SIZES.tapCardsPerConnection * t.connections);
+  const setup = `${t.connections} connections, ${cards} cards, entry and exit gates in turn`;
   // The routes are being added (issue 5): skip cleanly until they are there.
   if (!(await routeExists('POST', `${server.url}/v1/terminals`))) return skippedRow(id, NAMES[id].name, setup, NAMES[id].unit, 'route not available');
   const entry = await postJson<{ id: string }>(`${server.url}/v1/terminals`, { kind: 'gate', direction: 'entry' }, 201);
   const exit = await postJson<{ id: string }>(`${server.url}/v1/terminals`, { kind: 'gate', direction: 'exit' }, 201);
   const c = tapCase({ entryId: entry.id, exitId: exit.id, minBalanceFen: SIZES.tapMinBalanceFen });
   const fresh = (ids: string[]): PooledCard<TapState>[] => ids.map((cid) => ({ id: cid, state: { next: 'entry', failures: 0 } }));
-  const warm = fresh(await createCards(server.url, SIZES.tapWarmupCards, MAX_BALANCE_FEN, 10_000));
-  const pool = fresh(await createCards(server.url, SIZES.tapCards, MAX_BALANCE_FEN, 20_000));
-  const [r, cpu] = await warmAndRun(server, c, warm, pool, SIZES.tapConnections, t);
+  const warmCards = Math.max(SIZES.tapWarmupCards, SIZES.tapWarmupCardsPerConnection * t.connections);
+  const warm = fresh(await createCards(server.url, warmCards, MAX_BALANCE_FEN, 10_000));
+  const pool = fresh(await createCards(server.url, cards, MAX_BALANCE_FEN, 20_000));
+  const [r, cpu] = await warmAndRun(server, c, warm, pool, t.connections, t);
   return httpRow(id, setup, r, cpu);
 }
 
 async function apduRow(server: ServerChild, t: Timing): Promise<ServerRow> {
-  const ids = await createCards(server.url, SIZES.apduCards, 5_000, 30_000);
+  const n = Math.max(SIZES.apduCards, SIZES.apduCardsPerConnection * t.connections);
+  const ids = await createCards(server.url, n, 5_000, 30_000);
   const pool = (): PooledCard<number>[] => ids.map((cid) => ({ id: cid, state: 0 }));
-  const [r, cpu] = await warmAndRun(server, apduCase(), pool(), pool(), SIZES.apduConnections, t);
-  return httpRow('http-apdu', `${SIZES.apduConnections} connections, ${SIZES.apduCards} cards, SELECT / READ BINARY / GET BALANCE`, r, cpu);
+  const [r, cpu] = await warmAndRun(server, apduCase(), pool(), pool(), t.connections, t);
+  return httpRow('http-apdu', `${t.connections} connections, ${n} cards, SELECT / READ BINARY / GET BALANCE`, r, cpu);
 }
 
 async function wsRow(server: ServerChild, id: 'ws-apdu-1' | 'ws-apdu-8', t: Timing): Promise<ServerRow> {
@@ -215,7 +225,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   const flags = flagsOrExit(argv, SERVER_USAGE);
   if (typeof flags === 'number') return flags;
   const base = flags.quick ? QUICK : FULL;
-  const t: Timing = { durationS: flags.timeMs === undefined ? base.durationS : flags.timeMs / 1000, warmupS: base.warmupS };
+  const t: Timing = {
+    durationS: flags.timeMs === undefined ? base.durationS : flags.timeMs / 1000,
+    warmupS: base.warmupS,
+    connections: flags.connections ?? SIZES.httpConnections,
+  };
   const cases = SERVER_CASES.filter((id) => flags.filter === undefined || flags.filter.test(id));
   if (cases.length === 0) {
     console.error(`no case matches --filter ${String(flags.filter)}; cases: ${SERVER_CASES.join(', ')}`);

@@ -12,6 +12,8 @@ export interface BenchFlags {
   out?: string;
   /** Rewrite README.md between the bench:crypto markers. */
   readme: boolean;
+  /** HTTP keep-alive connections of the server benchmark's load (the others ignore it). */
+  connections?: number;
   help: boolean;
 }
 
@@ -31,6 +33,9 @@ export const USAGE = `usage: node --expose-gc dist/bench/crypto.bench.js [option
   --readme         also rewrite README.md between <!-- bench:crypto --> and <!-- /bench:crypto -->
   --help           this text`;
 
+/** The most HTTP connections the server benchmark opens (--connections). */
+export const MAX_CONNECTIONS = 512;
+
 /**
  * Parses argv (without node and the script).
  * @throws TypeError for an unknown flag or a missing value; RangeError for a bad --time or REGEX.
@@ -44,6 +49,7 @@ export function parseFlags(argv: readonly string[]): BenchFlags {
       time: { type: 'string' },
       out: { type: 'string' },
       readme: { type: 'boolean', default: false },
+      connections: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -53,6 +59,13 @@ export function parseFlags(argv: readonly string[]): BenchFlags {
   if (values.time !== undefined) {
     timeMs = Number(values.time);
     if (!Number.isFinite(timeMs) || timeMs <= 0) throw new RangeError(`"--time" expected a positive number of ms, got ${JSON.stringify(values.time)}`);
+  }
+  let connections: number | undefined;
+  if (values.connections !== undefined) {
+    connections = Number(values.connections);
+    if (!Number.isInteger(connections) || connections < 1 || connections > MAX_CONNECTIONS) {
+      throw new RangeError(`"--connections" expected an integer from 1 to ${MAX_CONNECTIONS}, got ${JSON.stringify(values.connections)}`);
+    }
   }
   let filter: RegExp | undefined;
   if (values.filter !== undefined) {
@@ -68,6 +81,7 @@ export function parseFlags(argv: readonly string[]): BenchFlags {
     timeMs,
     out: values.out,
     readme: values.readme,
+    ...(connections === undefined ? {} : { connections }),
     help: values.help,
   };
 }

@@ -1,7 +1,7 @@
 // The pure parts of the crypto benchmark: ratios, targets, tables and the README section swap.
 // No timing is asserted here, ever.
 import { describe, expect, it } from 'vitest';
-import { parseFlags } from '../../bench/lib/cli.js';
+import { MAX_CONNECTIONS, parseFlags } from '../../bench/lib/cli.js';
 import { batchSize } from '../../bench/lib/measure.js';
 import {
   buildJson,
@@ -128,6 +128,12 @@ describe('flags and batching', () => {
     expect(() => parseFlags(['--time', '0'])).toThrow(RangeError);
     expect(() => parseFlags(['--filter', '('])).toThrow(RangeError);
     expect(() => parseFlags(['--nope'])).toThrow(TypeError);
+  });
+
+  it('takes --connections for the server benchmark: an integer from 1 to MAX_CONNECTIONS', () => {
+    expect(parseFlags(['--connections', '64']).connections).toBe(64);
+    expect(parseFlags([])).not.toHaveProperty('connections');
+    for (const bad of ['0', '1.5', 'x', String(MAX_CONNECTIONS + 1)]) expect(() => parseFlags(['--connections', bad])).toThrow(/--connections/);
   });
 
   it('batches calls shorter than the batch time', () => {
