@@ -178,7 +178,9 @@ export class Nvm {
         if (at <= since.seq) continue;
         const v = this.cells.get(k);
         // A cell made and deleted since is null too: RFC 7396 removes nothing then, harmlessly.
-        (cells ??= {})[k] = v === undefined ? null : this.hexOf(v);
+        // Not through hexOf's cache: a value written since is seldom hexed again before the next
+        // tap replaces it, and a WeakMap entry per value costs more (ephemerons, GC) than it saves.
+        (cells ??= {})[k] = v === undefined ? null : (hexCache.get(v) ?? bytesToHex(v));
       }
     }
     const journalChanged = since.journal !== this.journal || since.journalValid !== (this.journal?.valid ?? false);
