@@ -90,7 +90,8 @@ function* continuation(apdu: Uint8Array, options: TransmitOptions, resp: Uint8Ar
     if (i >= MAX_CHAINED) break;
     const le = sw & 0xff;
     const label = options.label ? `${options.label} (GET RESPONSE)` : 'GET RESPONSE';
-    resp = yield [Uint8Array.of(0x00, 0xc0, 0x00, 0x00, le), { ...options, label }];
+    // Object.assign, not { ...options, label }: V8's slow path for a spread followed by a new key.
+    resp = yield [Uint8Array.of(0x00, 0xc0, 0x00, 0x00, le), Object.assign({}, options, { label })];
     sw = statusWord(resp);
     chunks.push((data = responseData(resp)));
   }
