@@ -173,6 +173,11 @@ export class Card {
     this.tear = undefined;
   }
 
+  /** True while an injected tear waits for its APDU. */
+  get tearArmed(): boolean {
+    return this.tear !== undefined;
+  }
+
   /** Marks an application blocked (blacklist): its SELECT then answers 6A81. */
   setApplicationBlocked(aid: Uint8Array, blocked: boolean): void {
     const df = this.fs.findByAid(aid);

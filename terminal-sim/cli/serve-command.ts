@@ -1,6 +1,6 @@
 /**
  * `ssc3 serve [--host 127.0.0.1] [--port 7777] [--data DIR | --memory] [--vpcd HOST:PORT]
- * [--token T] [--demo] [--calendar FILE]`: the simulator as an HTTP service (issue 5). Binds
+ * [--token T] [--demo] [--calendar FILE] [--max-open-cards N]`: the simulator as an HTTP service (issue 5). Binds
  * 127.0.0.1 unless told otherwise; with `--demo` issues demo cards and terminals on first start
  * and prints copy-paste examples; with `--vpcd` it is also the card side of vsmartcard's vpcd
  * (PC/SC slots 0 and 1, the demo card in slot 0); `--calendar` adds working-day years to the
@@ -10,6 +10,7 @@
 import { Option } from 'commander';
 import { chineseDaysCalendar } from '../../engine/rules/index.js';
 import type { WorkdayCalendar } from '../../engine/rules/index.js';
+import { DEFAULT_MAX_OPEN_CARDS } from '../server/card-service.js';
 import { startServer } from '../server/serve.js';
 import type { RunningServer } from '../server/serve.js';
 import { calendarWarning, readCalendarFile } from './calendar-file.js';
@@ -24,6 +25,7 @@ interface ServeCliOptions {
   demo?: boolean;
   vpcd?: string;
   calendar?: string;
+  maxOpenCards?: string;
 }
 
 /** `HOST:PORT` (IPv6 in brackets) of `--vpcd`. @throws CliError */
@@ -32,6 +34,13 @@ export function parseVpcd(text: string): { host: string; port: number } {
   const port = m ? Number(m[3]) : NaN;
   if (!m || port < 1 || port > 65534) throw new CliError(`--vpcd expected HOST:PORT (vpcd's first port, usually 127.0.0.1:35963), got ${JSON.stringify(text)}`);
   return { host: m[1] ?? m[2], port };
+}
+
+/** `--max-open-cards`: a positive integer. @throws CliError */
+export function parseMaxOpenCards(text: string): number {
+  const n = Number(text);
+  if (!/^\d{1,9}$/.test(text) || n < 1) throw new CliError(`--max-open-cards expected a positive integer, got ${JSON.stringify(text)}`);
+  return n;
 }
 
 export const registerServeCommand: RegisterCommand = (program, ctx) => {
@@ -46,10 +55,12 @@ export const registerServeCommand: RegisterCommand = (program, ctx) => {
     .option('--demo', 'issue demo cards and terminals on first start and print examples')
     .option('--vpcd <host:port>', "be the card side of vsmartcard's vpcd: PC/SC slots 0 and 1 on port and port+1 (usually 127.0.0.1:35963)")
     .option('--calendar <file>', 'working days for years chinese-days does not cover, in the shared format (laid over it)')
+    .option('--max-open-cards <n>', `cards kept in memory at most; the least recently used beyond it are closed (their state is stored) (default ${DEFAULT_MAX_OPEN_CARDS})`)
     .action(async (o: ServeCliOptions) => {
       const port = Number(o.port);
       if (!/^\d{1,5}$/.test(o.port) || port > 65535) throw new CliError(`--port expected 0..65535, got ${JSON.stringify(o.port)}`);
       const vpcd = o.vpcd !== undefined ? parseVpcd(o.vpcd) : undefined;
+      const maxOpenCards = o.maxOpenCards !== undefined ? parseMaxOpenCards(o.maxOpenCards) : undefined;
       const calendar: WorkdayCalendar = o.calendar !== undefined ? readCalendarFile(o.calendar) : chineseDaysCalendar();
       const say = (s: string) => ctx.io.stdout(s + '\n');
       let server;
@@ -63,6 +74,7 @@ export const registerServeCommand: RegisterCommand = (program, ctx) => {
           demo: o.demo === true,
           ...(vpcd ? { vpcd } : {}),
           calendar,
+          ...(maxOpenCards !== undefined ? { maxOpenCards } : {}),
           // Connection changes only (no APDU data); retries while pcscd is down are not news.
           onReaderEvent: (slot, e) => {
             if (e.type === 'connected' || e.type === 'disconnected') ctx.io.stderr(`reader slot ${slot}: ${e.type}${e.type === 'disconnected' ? ` (${e.reason})` : ''}\n`);

@@ -60,6 +60,8 @@ export interface BuildAppOptions {
   onReaderEvent?: ReaderServiceOptions['onEvent'];
   /** The working-day calendar the terminals' fares use (default: chinese-days). */
   calendar?: WorkdayCalendar;
+  /** Cards kept open in memory at most (CardServiceOptions.maxOpenCards). */
+  maxOpenCards?: number;
 }
 
 declare module 'fastify' {
@@ -145,7 +147,13 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     },
   });
 
-  const cards = new CardService({ store: opts.store, now: opts.now, seedBase: opts.seed ?? 0, ...(opts.newId ? { newId: opts.newId } : {}) });
+  const cards = new CardService({
+    store: opts.store,
+    now: opts.now,
+    seedBase: opts.seed ?? 0,
+    ...(opts.newId ? { newId: opts.newId } : {}),
+    ...(opts.maxOpenCards !== undefined ? { maxOpenCards: opts.maxOpenCards } : {}),
+  });
   const terminals = new TerminalService({ store: opts.store, cards, now: opts.now, ...(opts.calendar ? { calendar: opts.calendar } : {}) });
   const readers = new ReaderService({ cards, ...(opts.vpcd ? { vpcd: opts.vpcd } : {}), ...(opts.onReaderEvent ? { onEvent: opts.onReaderEvent } : {}) });
   app.addHook('onClose', async () => {

@@ -73,7 +73,19 @@ export interface CardServiceOptions {
   /** Base of the seeds given to cards created without one (seedBase + 1, + 2, …). */
   seedBase?: number;
   newId?: CardIdGenerator;
+  /**
+   * Cards kept open in memory at most (default DEFAULT_MAX_OPEN_CARDS): beyond it, the least
+   * recently used are closed. Their state is in the store already (every change is saved before
+   * its reply); a closed card's next use powers it on afresh, as if taken out of the field and
+   * presented again — its volatile state (the selected application, a verified PIN, an
+   * INITIALIZE waiting for its DEBIT) is gone. Never closed: a card in a flow, in a PC/SC slot,
+   * unpowered (a torn card waits for its reset) or with a tear armed.
+   */
+  maxOpenCards?: number;
 }
+
+/** See CardServiceOptions.maxOpenCards: about 16 KB each, 160 MB for this many. */
+export const DEFAULT_MAX_OPEN_CARDS = 10_000;
 
 /** What a PC/SC slot drives: power and APDUs of one stored card (VpcdSlot's CardLike). */
 export interface SlotCard {
@@ -94,12 +106,22 @@ export class CardService {
   private readonly store: CardStore;
   private readonly newId: CardIdGenerator;
   private nextSeed: number;
+  private readonly maxOpen: number;
 
+  /** @throws RangeError for a maxOpenCards that is not a positive integer */
   constructor(opts: CardServiceOptions) {
     this.store = opts.store;
     this.clock = { now: opts.now };
     this.newId = opts.newId ?? defaultCardId;
     this.nextSeed = (opts.seedBase ?? 0) + 1;
+    const max = opts.maxOpenCards ?? DEFAULT_MAX_OPEN_CARDS;
+    if (!Number.isSafeInteger(max) || max < 1) throw new RangeError(`"maxOpenCards" expected a positive integer, got ${String(max)}`);
+    this.maxOpen = max;
+  }
+
+  /** How many cards are open in memory now (diagnostics and tests). */
+  get openCount(): number {
+    return this.open.size;
   }
 
   /** Issues a card into the store. @throws ApiError BAD_CARD_OPTIONS, CARD_EXISTS */
@@ -312,12 +334,27 @@ export class CardService {
 
   private session(id: string): StoredCard {
     let sc = this.open.get(id);
-    if (sc) return sc;
+    if (sc) {
+      // Most recently used last: the map's order is the close order (closeIdle).
+      this.open.delete(id);
+      this.open.set(id, sc);
+      return sc;
+    }
     if (!this.store.getStored(id)) throw new ApiError('UNKNOWN_CARD', { id });
     sc = StoredCard.open(this.store, id, { clock: this.clock });
     sc.powerOn();
     this.open.set(id, sc);
+    this.closeIdle(id);
     return sc;
+  }
+
+  /** Closes the least recently used cards beyond maxOpen, except `opening` and those memory alone holds state of (CardServiceOptions.maxOpenCards). */
+  private closeIdle(opening: string): void {
+    for (const [id, sc] of this.open) {
+      if (this.open.size <= this.maxOpen) return;
+      const keep = id === opening || this.inReader.has(id) || this.locks.isHeld(cardKey(id)) || !sc.card.isPowered || sc.card.tearArmed;
+      if (!keep) this.open.delete(id);
+    }
   }
 
   /** A card to read cells from: the open one when there is one, else built from the image. */

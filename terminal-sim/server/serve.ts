@@ -28,6 +28,8 @@ export interface ServeOptions {
   onReaderEvent?: BuildAppOptions['onReaderEvent'];
   /** The working-day calendar of the terminals' fares (`--calendar FILE` over chinese-days). */
   calendar?: BuildAppOptions['calendar'];
+  /** Cards kept open in memory at most (`--max-open-cards`; CardServiceOptions.maxOpenCards). */
+  maxOpenCards?: number;
 }
 
 export interface RunningServer {
@@ -76,6 +78,7 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
       ...(opts.vpcd ? { vpcd: opts.vpcd } : {}),
       ...(opts.onReaderEvent ? { onReaderEvent: opts.onReaderEvent } : {}),
       ...(opts.calendar ? { calendar: opts.calendar } : {}),
+      ...(opts.maxOpenCards !== undefined ? { maxOpenCards: opts.maxOpenCards } : {}),
     });
   } catch (e) {
     store.close();

@@ -77,7 +77,7 @@ describe('startServer', () => {
 });
 
 describe('ssc3 serve usage errors', () => {
-  for (const argv of [['serve', '--port', 'x'], ['serve', '--port', '70000'], ['serve', '--memory', '--data', '/tmp/x'], ['serve', '--vpcd', 'localhost'], ['serve', '--vpcd', 'h:0']]) {
+  for (const argv of [['serve', '--port', 'x'], ['serve', '--port', '70000'], ['serve', '--memory', '--data', '/tmp/x'], ['serve', '--vpcd', 'localhost'], ['serve', '--vpcd', 'h:0'], ['serve', '--max-open-cards', '0'], ['serve', '--max-open-cards', '1.5'], ['serve', '--max-open-cards', 'many']]) {
     it(argv.join(' '), async () => {
       let err = '';
       const io: CliIo = { stdout: () => {}, stderr: (s) => void (err += s), readStdin: async () => new Uint8Array(0) };
