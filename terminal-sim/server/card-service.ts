@@ -7,7 +7,7 @@
  */
 import { cardFromImage, CardPowerError, issueCardImage, PROFILES } from '../../engine/index.js';
 import type { Card, CardImage, Clock, TearSpec } from '../../engine/index.js';
-import { StoreConflictError, StoredCard, StoredCardFailedError } from '../store/index.js';
+import { CardNotFoundError, StoreConflictError, StoredCard, StoredCardFailedError } from '../store/index.js';
 import type { CardStore } from '../store/index.js';
 import { appsOf, transitOf } from './card-views.js';
 import type { AppView, TransitView } from './card-views.js';
@@ -340,8 +340,12 @@ export class CardService {
       this.open.set(id, sc);
       return sc;
     }
-    if (!this.store.getStored(id)) throw new ApiError('UNKNOWN_CARD', { id });
-    sc = StoredCard.open(this.store, id, { clock: this.clock });
+    try {
+      sc = StoredCard.open(this.store, id, { clock: this.clock });
+    } catch (e) {
+      if (e instanceof CardNotFoundError) throw new ApiError('UNKNOWN_CARD', { id });
+      throw e;
+    }
     sc.powerOn();
     this.open.set(id, sc);
     this.closeIdle(id);
