@@ -1,10 +1,11 @@
 /**
  * `ssc3 serve [--host 127.0.0.1] [--port 7777] [--data DIR | --memory] [--vpcd HOST:PORT]
- * [--token T] [--demo] [--calendar FILE] [--max-open-cards N]`: the simulator as an HTTP service (issue 5). Binds
- * 127.0.0.1 unless told otherwise; with `--demo` issues demo cards and terminals on first start
- * and prints copy-paste examples; with `--vpcd` it is also the card side of vsmartcard's vpcd
- * (PC/SC slots 0 and 1, the demo card in slot 0); `--calendar` adds working-day years to the
- * fares' calendar (calendar-file.ts), and a start within 60 days of its end says so. Runs until
+ * [--token T] [--demo] [--calendar FILE] [--max-open-cards N]`: the simulator as an HTTP service
+ * (issue 5). Binds 127.0.0.1 unless told otherwise; with `--demo` issues demo cards and
+ * terminals on first start and prints copy-paste examples; with `--vpcd` it is also the card side
+ * of vsmartcard's vpcd (PC/SC slots 0 and 1, the demo card in slot 0); `--calendar` adds
+ * working-day years to the fares' calendar (calendar-file.ts), and a start within 60 days of its
+ * end says so; `--max-open-cards` bounds the cards kept in memory (CardService). Runs until
  * SIGINT / SIGTERM, then closes the server and the store.
  */
 import { Option } from 'commander';

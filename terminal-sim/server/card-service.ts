@@ -352,7 +352,10 @@ export class CardService {
     return sc;
   }
 
-  /** Closes the least recently used cards beyond maxOpen, except `opening` and those memory alone holds state of (CardServiceOptions.maxOpenCards). */
+  /**
+   * Closes the least recently used cards beyond maxOpen, except `opening` and those whose state
+   * memory alone holds (CardServiceOptions.maxOpenCards).
+   */
   private closeIdle(opening: string): void {
     for (const [id, sc] of this.open) {
       if (this.open.size <= this.maxOpen) return;
