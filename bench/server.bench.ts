@@ -29,7 +29,7 @@ import { apduCase, runHttpLoad, tapCase, type HttpCase, type HttpLoadResult, typ
 import { currentMachine } from './lib/measure.js';
 import { pcscUnavailable, runPcsc } from './lib/pcsc-rig.js';
 import { machineLine } from './lib/report.js';
-import { cpuSecondsOf, createCards, MAX_BALANCE_FEN, postJson, routeExists, startServerChild, type ServerChild } from './lib/server-process.js';
+import { cpuSecondsOf, createCards, groupCommitsOf, MAX_BALANCE_FEN, postJson, routeExists, startServerChild, type ServerChild } from './lib/server-process.js';
 import {
   buildServerJson,
   evaluateServerTargets,
@@ -154,7 +154,10 @@ function latencyRow(id: ServerCaseId, setup: string, r: { good: number; errors: 
   };
 }
 
-/** Warm-up (untimed, on its own pool) then the timed run, with the CPU seconds used during it. */
+/**
+ * Warm-up (untimed, on its own pool) then the timed run, with the CPU seconds used during it;
+ * `around` runs just before the timed run, and what it returns just after.
+ */
 async function warmAndRun<S>(
   server: ServerChild,
   c: HttpCase<S>,
@@ -162,11 +165,15 @@ async function warmAndRun<S>(
   pool: PooledCard<S>[],
   connections: number,
   t: Timing,
+  around?: () => Promise<() => Promise<void>>,
 ): Promise<[HttpLoadResult, RunCpu]> {
   await runHttpLoad(warm, c, { url: server.url, connections, durationS: t.warmupS });
+  const after = await around?.();
   const stop = cpuMeter(server);
   const r = await runHttpLoad(pool, c, { url: server.url, connections, durationS: t.durationS });
-  return [r, stop()];
+  const cpu = stop();
+  await after?.();
+  return [r, cpu];
 }
 
 async function tapRow(server: ServerChild, t: Timing): Promise<ServerRow> {
@@ -182,8 +189,16 @@ async function tapRow(server: ServerChild, t: Timing): Promise<ServerRow> {
   const warmCards = Math.max(SIZES.tapWarmupCards, SIZES.tapWarmupCardsPerConnection * t.connections);
   const warm = fresh(await createCards(server.url, warmCards, MAX_BALANCE_FEN, 10_000));
   const pool = fresh(await createCards(server.url, cards, MAX_BALANCE_FEN, 20_000));
-  const [r, cpu] = await warmAndRun(server, c, warm, pool, t.connections, t);
-  return httpRow(id, setup, r, cpu);
+  // Taps per group commit during the timed run (GET /v1/status): what the commit cost is shared by.
+  let perCommit = '';
+  const [r, cpu] = await warmAndRun(server, c, warm, pool, t.connections, t, async () => {
+    const g0 = await groupCommitsOf(server.url);
+    return async () => {
+      const g1 = await groupCommitsOf(server.url);
+      if (g0 && g1 && g1.commits > g0.commits) perCommit = `; ${((g1.writes - g0.writes) / (g1.commits - g0.commits)).toFixed(1)} taps per group commit`;
+    };
+  });
+  return httpRow(id, setup + perCommit, r, cpu);
 }
 
 async function apduRow(server: ServerChild, t: Timing): Promise<ServerRow> {

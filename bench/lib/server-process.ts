@@ -75,6 +75,23 @@ export async function postJson<T>(url: string, body: unknown, want = 200): Promi
   return JSON.parse(text) as T;
 }
 
+/**
+ * GETs JSON and returns the parsed reply.
+ * @throws Error when the status is not 200.
+ */
+export async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url);
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`GET ${url}: ${res.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text) as T;
+}
+
+/** The server's group commits so far (GET /v1/status), or undefined when its store has none. */
+export async function groupCommitsOf(baseUrl: string): Promise<{ commits: number; writes: number } | undefined> {
+  const s = await getJson<{ store: { groupCommits?: number; groupedWrites?: number } }>(`${baseUrl}/v1/status`);
+  return s.store.groupCommits === undefined || s.store.groupedWrites === undefined ? undefined : { commits: s.store.groupCommits, writes: s.store.groupedWrites };
+}
+
 /** Whether `method url` is routed (anything but 404 NOT_FOUND; 405 and 400 count as routed). */
 export async function routeExists(method: string, url: string): Promise<boolean> {
   const res = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });

@@ -21,6 +21,7 @@ import { cardRoutes } from './routes/cards.js';
 import { cardWsRoutes } from './routes/cards-ws.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
+import { statusRoutes } from './routes/status.js';
 import { journalRoutes } from './routes/journal.js';
 import { readerRoutes } from './routes/readers.js';
 import { terminalRoutes } from './routes/terminals.js';
@@ -172,6 +173,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(terminalRoutes, { terminals });
   await app.register(journalRoutes, { store: opts.store });
   await app.register(readerRoutes, { readers });
+  await app.register(statusRoutes, { store: opts.store, cards });
   await app.ready();
   return app;
 }

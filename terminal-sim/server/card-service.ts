@@ -124,6 +124,11 @@ export class CardService {
     return this.open.size;
   }
 
+  /** The most kept open (CardServiceOptions.maxOpenCards). */
+  get maxOpenCards(): number {
+    return this.maxOpen;
+  }
+
   /** Issues a card into the store. @throws ApiError BAD_CARD_OPTIONS, CARD_EXISTS */
   create(input: CreateCardInput): CardSummaryView {
     if (input.profile !== undefined && !Object.hasOwn(PROFILES, input.profile)) {

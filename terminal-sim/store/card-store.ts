@@ -155,8 +155,19 @@ export interface CardStore {
   saveTerminalState(id: string, state: unknown): number;
   /** Journal rows matching the query, oldest (lowest id) first. */
   journal(query?: JournalQuery): JournalRow[];
+  /** What the store is and has done since it was opened (diagnostics: GET /v1/status). */
+  stats(): StoreStats;
   /** Releases the store; any later call throws. */
   close(): void;
+}
+
+/** CardStore.stats: the kind of store and, where it groups commits, how well they group. */
+export interface StoreStats {
+  kind: 'memory' | 'sqlite';
+  /** Group commits made since the store was opened (stores with saveChangeAndJournalGrouped). */
+  groupCommits?: number;
+  /** Writes those group commits carried: their mean size is groupedWrites / groupCommits. */
+  groupedWrites?: number;
 }
 
 export interface CardStoreOptions {

@@ -7,7 +7,7 @@
 import type { CardImage } from '../../engine/index.js';
 import type { JournalRecord } from '../clearing/journal.js';
 import { CardNotFoundError, StoreConflictError, TerminalNotFoundError } from './card-store.js';
-import type { CardMeta, CardStore, CardStoreOptions, CardSummaryRow, JournalQuery, JournalRow, StoredImage, TerminalKind, TerminalRow, TerminalStateWrite } from './card-store.js';
+import type { CardMeta, CardStore, CardStoreOptions, CardSummaryRow, JournalQuery, JournalRow, StoredImage, StoreStats, TerminalKind, TerminalRow, TerminalStateWrite } from './card-store.js';
 import {
   canonicalRecord,
   checkCardId,
@@ -179,6 +179,10 @@ export class MemoryCardStore implements CardStore {
       out.push({ ...r });
     }
     return out;
+  }
+
+  stats(): StoreStats {
+    return { kind: 'memory' };
   }
 
   close(): void {

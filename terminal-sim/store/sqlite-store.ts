@@ -29,6 +29,7 @@ import type {
   JournalRow,
   LateTerminalStateWrite,
   StoredImage,
+  StoreStats,
   TerminalKind,
   TerminalRow,
   TerminalStateWrite,
@@ -155,6 +156,8 @@ export class SqliteCardStore implements CardStore {
   private readonly groupTx: (batch: readonly QueuedWrite[]) => (number | { error: unknown })[];
   private queue: QueuedWrite[] = [];
   private readonly foldAfter: number;
+  private groupCommits = 0;
+  private groupedWrites = 0;
 
   /**
    * Opens (creating unless `mustExist`) the database at `path` (':memory:' for a private one)
@@ -347,6 +350,8 @@ export class SqliteCardStore implements CardStore {
     try {
       if (!this.db.open) throw new Error('card store is closed');
       results = this.groupTx(batch);
+      this.groupCommits++;
+      this.groupedWrites += batch.length;
     } catch (e) {
       for (const w of batch) w.reject(e);
       return;
@@ -428,6 +433,10 @@ export class SqliteCardStore implements CardStore {
     this.flush();
     this.db.pragma('wal_checkpoint(TRUNCATE)');
     this.db.close();
+  }
+
+  stats(): StoreStats {
+    return { kind: 'sqlite', groupCommits: this.groupCommits, groupedWrites: this.groupedWrites };
   }
 
   /** The connection's durability settings (diagnostics and tests). */

@@ -83,7 +83,7 @@ describe('HTTP fuzz: malformed requests', () => {
       () => ({ method: 'GET', url: `/v1/journal?${pick(['limit', 'since', 'afterId', 'x'])}=${encodeURIComponent(pick(['-1', '1e3', 'x y', '', '99999999999999999999']))}` }),
       () => ({ method: pick(['PUT', 'PATCH', 'GET'] as const), url: pick([`/v1/terminals/${gate}/taps`, '/v1/clearing/verify', '/v1/readers/0/insert', '/v1/journal/1']) }),
       // wrong methods and unknown routes
-      () => ({ method: pick(['PUT', 'PATCH', 'DELETE'] as const), url: pick(['/v1/cards', `/v1/cards/${id}/apdu`, `/v1/cards/${id}/reset`, '/healthz']) }),
+      () => ({ method: pick(['PUT', 'PATCH', 'DELETE'] as const), url: pick(['/v1/cards', `/v1/cards/${id}/apdu`, `/v1/cards/${id}/reset`, '/healthz', '/v1/status']) }),
       () => ({ method: pick(['GET', 'POST', 'PUT'] as const), url: `/${pick(['v1', 'v2', 'api', 'x'])}/${encodeURIComponent(randomString(12))}` }),
       // broken JSON, empty JSON, other content types
       () => ({ method: 'POST', url: pick(['/v1/cards', `/v1/cards/${id}/apdu`]), headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ apdu: hexOf(10) }).slice(0, 1 + rand(15)) }),

@@ -62,6 +62,7 @@ describe('bearer-token auth', () => {
       ['POST', '/v1/cards/x/reset'],
       ['POST', '/v1/cards/x/apdu'],
       ['POST', '/v1/cards/x/faults'],
+      ['GET', '/v1/status'],
       ['GET', '/documentation/json'],
       ['GET', '/nowhere'],
     ] as const) {
