@@ -168,13 +168,27 @@ export class CardService {
     throw new Error('no free card id after 1000 seeds');
   }
 
-  list(): CardSummaryView[] {
-    const out: CardSummaryView[] = [];
-    for (const row of this.store.listCards()) {
-      const image = this.store.getImage(row.id);
-      if (image) out.push(this.summaryOf(row.id, this.view(row.id, image)));
+  /**
+   * A page of cards in id order: at most `limit` after `afterId`, and the cursor of the next page
+   * (null at the end). A closed card's summary is read from its stored image, without building
+   * the card.
+   */
+  list(page: { afterId?: string; limit: number }): { cards: CardSummaryView[]; nextAfterId: string | null } {
+    const rows = this.store.listCards();
+    let i = 0;
+    if (page.afterId !== undefined) while (i < rows.length && rows[i].id <= page.afterId) i++;
+    const cards: CardSummaryView[] = [];
+    for (; i < rows.length && cards.length < page.limit; i++) {
+      const id = rows[i].id;
+      const live = this.open.get(id)?.card;
+      if (live) {
+        cards.push(this.summaryOf(id, live));
+        continue;
+      }
+      const image = this.store.getImage(id);
+      if (image) cards.push(summaryOfImage(id, image));
     }
-    return out;
+    return { cards, nextAfterId: i < rows.length && cards.length > 0 ? cards[cards.length - 1].id : null };
   }
 
   /** @throws ApiError UNKNOWN_CARD */
@@ -375,14 +389,23 @@ export class CardService {
   }
 
   private summaryOf(id: string, card: Card): CardSummaryView {
-    const info = card.info;
-    return {
-      id,
-      serial: String(info.serial ?? ''),
-      profile: String(info.profile ?? ''),
-      algorithm: String(info.algorithm ?? ''),
-      cardType: Number(info.cardType ?? 0),
-      balanceFen: uint(card.peekCell(BALANCE_CELL)),
-    };
+    return summaryFrom(id, card.info, uint(card.peekCell(BALANCE_CELL)));
   }
+}
+
+function summaryFrom(id: string, info: CardImage['info'], balanceFen: number): CardSummaryView {
+  return {
+    id,
+    serial: String(info.serial ?? ''),
+    profile: String(info.profile ?? ''),
+    algorithm: String(info.algorithm ?? ''),
+    cardType: Number(info.cardType ?? 0),
+    balanceFen,
+  };
+}
+
+/** summaryOf from the stored image: the purse balance cell's hex, no card built. */
+function summaryOfImage(id: string, image: CardImage): CardSummaryView {
+  const hex = image.nvm.cells[BALANCE_CELL];
+  return summaryFrom(id, image.info ?? {}, hex === undefined ? 0 : parseInt(hex, 16));
 }

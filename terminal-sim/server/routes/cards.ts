@@ -1,10 +1,12 @@
 /**
- * Card routes (issue 5, "HTTP API"): issue, list, inspect, delete; reset, APDU, tear faults.
+ * Card routes (issue 5, "HTTP API"): issue, list (paged like the journal), inspect, delete;
+ * reset, APDU, tear faults.
  * Handlers return plain views; the response schemas are the leak guard (no image, no keys).
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { CardService } from '../card-service.js';
+import { ApiError } from '../errors.js';
 import { parseApduHex } from '../hex.js';
 import {
   ApduBody,
@@ -12,6 +14,7 @@ import {
   CardDetail,
   CardIdParams,
   CardList,
+  CardListQuery,
   CardSummary,
   CreateCardBody,
   FaultsBody,
@@ -25,6 +28,10 @@ export interface CardRoutesOptions {
 }
 
 const tags = ['cards'];
+
+/** GET /v1/cards pages: the default and the largest (as the journal's). */
+const DEFAULT_LIST_LIMIT = 1000;
+const MAX_LIST_LIMIT = 10_000;
 
 export const cardRoutes: FastifyPluginAsyncTypebox<CardRoutesOptions> = async (app, { cards }) => {
   app.post(
@@ -42,9 +49,15 @@ export const cardRoutes: FastifyPluginAsyncTypebox<CardRoutesOptions> = async (a
     },
   );
 
-  app.get('/v1/cards', { schema: { tags, summary: 'list cards', response: { 200: CardList, ...ERROR_RESPONSES } } }, async () => ({
-    cards: cards.list(),
-  }));
+  app.get(
+    '/v1/cards',
+    { schema: { tags, summary: 'list cards in id order, paged', querystring: CardListQuery, response: { 200: CardList, ...ERROR_RESPONSES } } },
+    async (req) => {
+      const limit = req.query.limit === undefined ? DEFAULT_LIST_LIMIT : Number(req.query.limit);
+      if (limit < 1 || limit > MAX_LIST_LIMIT) throw new ApiError('BAD_REQUEST', { detail: `"limit" expected 1..${MAX_LIST_LIMIT}, got ${req.query.limit}` });
+      return cards.list({ limit, ...(req.query.afterId !== undefined ? { afterId: req.query.afterId } : {}) });
+    },
+  );
 
   app.get(
     '/v1/cards/:id',

@@ -38,7 +38,22 @@ export const CardSummary = Type.Object(
 );
 export type CardSummaryStatic = Static<typeof CardSummary>;
 
-export const CardList = Type.Object({ cards: Type.Array(CardSummary) }, { additionalProperties: false });
+export const CardListQuery = Type.Object(
+  {
+    afterId: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'paging cursor: cards with id > afterId' })),
+    limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$', description: 'at most this many cards (1..10000, default 1000)' })),
+  },
+  { additionalProperties: false },
+);
+export type CardListQueryStatic = Static<typeof CardListQuery>;
+
+export const CardList = Type.Object(
+  {
+    cards: Type.Array(CardSummary),
+    nextAfterId: Type.Union([Type.String(), Type.Null()], { description: 'pass as afterId for the next page; null at the end' }),
+  },
+  { additionalProperties: false },
+);
 
 const TripEndSchema = Type.Object(
   { line: Type.Integer(), station: Type.Integer(), device: Type.String(), at: Type.String({ description: 'ISO 8601, Beijing time' }), amountFen: Type.Integer() },

@@ -189,6 +189,50 @@ describe('card routes', () => {
     expect(xml.json().message).toContain('application/xml');
   });
 
+  it('GET /v1/cards pages in id order: limit, afterId, nextAfterId; bad limits are 400', async () => {
+    ({ app } = await makeApp());
+    const ids: string[] = [];
+    for (let seed = 1; seed <= 5; seed++) ids.push((await newCard({ seed })).id);
+    ids.sort();
+    const seen: string[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    do {
+      const res = await app.inject({ method: 'GET', url: `/v1/cards?limit=2${after === null ? '' : `&afterId=${after}`}` });
+      expect(res.statusCode).toBe(200);
+      const body = res.json() as { cards: { id: string }[]; nextAfterId: string | null };
+      expect(body.cards.length).toBeLessThanOrEqual(2);
+      seen.push(...body.cards.map((c) => c.id));
+      after = body.nextAfterId;
+      pages++;
+    } while (after !== null);
+    expect([seen, pages]).toEqual([ids, 3]);
+    expect((await app.inject({ method: 'GET', url: '/v1/cards' })).json()).toMatchObject({ nextAfterId: null });
+    expect((await app.inject({ method: 'GET', url: `/v1/cards?afterId=${ids[4]}` })).json()).toEqual({ cards: [], nextAfterId: null });
+    for (const [limit, code] of [['0', 'BAD_REQUEST'], ['10001', 'BAD_REQUEST'], ['x', 'SCHEMA'], ['-1', 'SCHEMA']]) {
+      const bad = await app.inject({ method: 'GET', url: `/v1/cards?limit=${limit}` });
+      expect(bad.statusCode, limit).toBe(400);
+      expect(bad.json().code, limit).toBe(code);
+      expect(bad.json().message).toContain('limit');
+    }
+  });
+
+  it('a card closed in memory is listed from its stored image with the same summary', async () => {
+    ({ app } = await makeApp({ maxOpenCards: 1 }));
+    const a = await newCard({ seed: 1, balanceFen: 3000 });
+    const b = await newCard({ seed: 2, balanceFen: 4000 });
+    const entry = (await app.inject({ method: 'POST', url: '/v1/terminals', payload: { kind: 'gate', direction: 'entry' } })).json().id;
+    const exit = (await app.inject({ method: 'POST', url: '/v1/terminals', payload: { kind: 'gate', direction: 'exit' } })).json().id;
+    await app.inject({ method: 'POST', url: `/v1/terminals/${entry}/taps`, payload: { cardId: a.id } });
+    const out = (await app.inject({ method: 'POST', url: `/v1/terminals/${exit}/taps`, payload: { cardId: a.id, at: new Date(now() + 30 * 60_000).toISOString() } })).json();
+    const openA = (await app.inject({ method: 'GET', url: '/v1/cards' })).json().cards.find((c: { id: string }) => c.id === a.id);
+    await app.inject({ method: 'POST', url: `/v1/cards/${b.id}/apdu`, payload: { apdu: SELECT_TRANSIT } }); // closes a
+    expect((await app.inject({ method: 'GET', url: '/v1/status' })).json().cards.open).toBe(1);
+    const closedA = (await app.inject({ method: 'GET', url: '/v1/cards' })).json().cards.find((c: { id: string }) => c.id === a.id);
+    expect(closedA).toEqual(openA);
+    expect(closedA).toMatchObject({ id: a.id, serial: a.serial, profile: 'beijing-standard', algorithm: '3des', cardType: 1, balanceFen: 3000 - out.fareFen });
+  });
+
   it('a 5xx carries only the generic message, never the cause', async () => {
     const store = new MemoryCardStore({ now });
     store.listCards = () => {

@@ -81,6 +81,11 @@ describe('HTTP fuzz: malformed requests', () => {
       () => ({ method: 'POST', url: `/v1/terminals/${pick([gate, unknownId()])}/taps`, payload: { cardId: pick([id, unknownId(), '', 5]), at: pick<unknown>([randomString(20), 5, '2026-13-01T00:00:00Z', '2026-01-01T25:00:00+08:00', null]) } }),
       () => ({ method: 'POST', url: `/v1/terminals/${gate}/loads`, payload: { cardId: id, amountFen: pick<unknown>([-1, 1.5, 'ten', 2 ** 40, 2000]) } }),
       () => ({ method: 'GET', url: `/v1/journal?${pick(['limit', 'since', 'afterId', 'x'])}=${encodeURIComponent(pick(['-1', '1e3', 'x y', '', '99999999999999999999']))}` }),
+      () => {
+        // Only bad pairs: any short afterId is a valid cursor.
+        const [key, value] = pick<[string, string]>([['limit', pick(['-1', '0', '1e3', 'x y', '', '99999'])], ['afterId', pick(['', 'x'.repeat(129 + rand(100))])], ['x', randomString(5)]]);
+        return { method: 'GET', url: `/v1/cards?${key}=${encodeURIComponent(value)}` };
+      },
       () => ({ method: pick(['PUT', 'PATCH', 'GET'] as const), url: pick([`/v1/terminals/${gate}/taps`, '/v1/clearing/verify', '/v1/readers/0/insert', '/v1/journal/1']) }),
       // wrong methods and unknown routes
       () => ({ method: pick(['PUT', 'PATCH', 'DELETE'] as const), url: pick(['/v1/cards', `/v1/cards/${id}/apdu`, `/v1/cards/${id}/reset`, '/healthz', '/v1/status']) }),
