@@ -1,7 +1,7 @@
 /** Card routes: happy paths, APDU round trip, tear faults, errors (issue 5, "HTTP API"). */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { MemoryCardStore } from '../../../terminal-sim/store/index.js';
+import { MemoryCardStore, SqliteCardStore } from '../../../terminal-sim/store/index.js';
 import { GET_CHALLENGE, READ_0015, SELECT_TRANSIT, makeApp, now } from './helpers.js';
 
 let app: FastifyInstance;
@@ -217,8 +217,9 @@ describe('card routes', () => {
     }
   });
 
-  it('a card closed in memory is listed from its stored image with the same summary', async () => {
-    ({ app } = await makeApp({ maxOpenCards: 1 }));
+  it.each(['memory', 'sqlite'] as const)('a card closed in memory is listed from its stored image with the same summary (%s store)', async (kind) => {
+    const store = kind === 'memory' ? new MemoryCardStore({ now }) : new SqliteCardStore(':memory:', { now });
+    ({ app } = await makeApp({ maxOpenCards: 1 }, store));
     const a = await newCard({ seed: 1, balanceFen: 3000 });
     const b = await newCard({ seed: 2, balanceFen: 4000 });
     const entry = (await app.inject({ method: 'POST', url: '/v1/terminals', payload: { kind: 'gate', direction: 'entry' } })).json().id;
