@@ -6,8 +6,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { CardService } from '../card-service.js';
-import { ApiError } from '../errors.js';
 import { parseApduHex } from '../hex.js';
+import { pageLimit } from '../paging.js';
 import {
   ApduBody,
   ApduReply,
@@ -29,10 +29,6 @@ export interface CardRoutesOptions {
 
 const tags = ['cards'];
 
-/** GET /v1/cards pages: the default and the largest (as the journal's). */
-const DEFAULT_LIST_LIMIT = 1000;
-const MAX_LIST_LIMIT = 10_000;
-
 export const cardRoutes: FastifyPluginAsyncTypebox<CardRoutesOptions> = async (app, { cards }) => {
   app.post(
     '/v1/cards',
@@ -53,9 +49,7 @@ export const cardRoutes: FastifyPluginAsyncTypebox<CardRoutesOptions> = async (a
     '/v1/cards',
     { schema: { tags, summary: 'list cards in id order, paged', querystring: CardListQuery, response: { 200: CardList, ...ERROR_RESPONSES } } },
     async (req) => {
-      const limit = req.query.limit === undefined ? DEFAULT_LIST_LIMIT : Number(req.query.limit);
-      if (limit < 1 || limit > MAX_LIST_LIMIT) throw new ApiError('BAD_REQUEST', { detail: `"limit" expected 1..${MAX_LIST_LIMIT}, got ${req.query.limit}` });
-      return cards.list({ limit, ...(req.query.afterId !== undefined ? { afterId: req.query.afterId } : {}) });
+      return cards.list({ limit: pageLimit(req.query.limit), ...(req.query.afterId !== undefined ? { afterId: req.query.afterId } : {}) });
     },
   );
 

@@ -10,6 +10,7 @@ import { clear } from '../../clearing/clear.js';
 import type { JournalRecord } from '../../clearing/journal.js';
 import type { CardStore } from '../../store/index.js';
 import { ApiError } from '../errors.js';
+import { pageLimit } from '../paging.js';
 import { ERROR_RESPONSES } from '../schemas/common.js';
 import { ClearingBody, ClearingReply, JournalQuerySchema, JournalReply } from '../schemas/terminals.js';
 import { parseAt } from '../terminal-service.js';
@@ -17,10 +18,6 @@ import { parseAt } from '../terminal-service.js';
 export interface JournalRoutesOptions {
   store: CardStore;
 }
-
-/** Default and largest page. */
-const DEFAULT_LIMIT = 1000;
-const MAX_LIMIT = 10_000;
 
 /** `since`: epoch ms digits, or ISO 8601 with a zone. @throws ApiError BAD_REQUEST */
 function parseSince(since: string | undefined): number | undefined {
@@ -39,8 +36,7 @@ export const journalRoutes: FastifyPluginAsyncTypebox<JournalRoutesOptions> = as
     { schema: { tags: ['journal'], summary: 'the transaction journal, oldest first, paged', querystring: JournalQuerySchema, response: { 200: JournalReply, ...ERROR_RESPONSES } } },
     async (req) => {
       const q = req.query;
-      const limit = q.limit === undefined ? DEFAULT_LIMIT : Number(q.limit);
-      if (limit < 1 || limit > MAX_LIMIT) throw new ApiError('BAD_REQUEST', { detail: `"limit" expected 1..${MAX_LIMIT}, got ${q.limit}` });
+      const limit = pageLimit(q.limit);
       const since = parseSince(q.since);
       // One row more than asked tells whether another page follows.
       const rows = store.journal({

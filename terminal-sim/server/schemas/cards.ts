@@ -5,6 +5,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
+import { PageLimitParam } from '../paging.js';
 import { HexString } from './common.js';
 
 export const CardIdParams = Type.Object(
@@ -41,7 +42,7 @@ export type CardSummaryStatic = Static<typeof CardSummary>;
 export const CardListQuery = Type.Object(
   {
     afterId: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'paging cursor: cards with id > afterId' })),
-    limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$', description: 'at most this many cards (1..10000, default 1000)' })),
+    limit: PageLimitParam('cards'),
   },
   { additionalProperties: false },
 );

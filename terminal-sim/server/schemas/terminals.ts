@@ -4,6 +4,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
+import { PageLimitParam } from '../paging.js';
 
 const Id = (description: string) => Type.String({ minLength: 1, maxLength: 128, description });
 const Hex12 = Type.String({ pattern: '^[0-9a-fA-F]{12}$', description: '6 bytes, 12 hex digits' });
@@ -172,7 +173,7 @@ export const JournalQuerySchema = Type.Object(
     cardId: Type.Optional(Id('only this card')),
     since: Type.Optional(Type.String({ maxLength: 64, description: 'rows saved at or after: epoch ms, or ISO 8601 with a zone' })),
     afterId: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: 'paging cursor: rows with id > afterId' })),
-    limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$', description: 'at most this many rows (1..10000, default 1000)' })),
+    limit: PageLimitParam('rows'),
   },
   { additionalProperties: false },
 );
