@@ -168,6 +168,11 @@ export interface StoreStats {
   groupCommits?: number;
   /** Writes those group commits carried: their mean size is groupedWrites / groupCommits. */
   groupedWrites?: number;
+  /**
+   * Group commits that a failing statement threw back whole and that ran again with a savepoint
+   * per write, so that only the failing write failed (SqliteCardStore). Normally 0.
+   */
+  retriedGroupCommits?: number;
 }
 
 export interface CardStoreOptions {

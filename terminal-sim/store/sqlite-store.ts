@@ -105,6 +105,27 @@ interface QueuedWrite {
   terminal: LateTerminalStateWrite | undefined;
   resolve: (version: number) => void;
   reject: (e: unknown) => void;
+  /** The whole image's text, once a plan has folded the card's patches into it. */
+  imageText?: StoredImageText;
+}
+
+/** An image as stored, with the summary facts kept beside it. */
+interface StoredImageText {
+  text: string;
+  facts: { serial: string | undefined; profile: string | undefined };
+}
+
+/** One grouped write, checked and ready to write (SqliteCardStore.planChange). */
+interface ChangePlan {
+  /** The card's versions before it. */
+  v: VersionRow;
+  t: number;
+  /** The version it makes (the current one when it has no patch: records only). */
+  version: number;
+  /** Set when the write folds the card's patches into its whole image. */
+  image: StoredImageText | undefined;
+  /** Checked and canonical. */
+  records: JournalRecord[];
 }
 
 interface TerminalDbRow {
@@ -154,10 +175,13 @@ export class SqliteCardStore implements CardStore {
   private readonly changeTx: (w: QueuedWrite) => number;
   private readonly appendTx: (records: readonly JournalRecord[], cardId: string | null) => void;
   private readonly groupTx: (batch: readonly QueuedWrite[]) => (number | { error: unknown })[];
+  private readonly savepointGroupTx: (batch: readonly QueuedWrite[]) => (number | { error: unknown })[];
   private queue: QueuedWrite[] = [];
   private readonly foldAfter: number;
   private groupCommits = 0;
   private groupedWrites = 0;
+  /** Group commits run again on the slow path (a savepoint per write): StoreStats.retriedGroupCommits. */
+  private retriedGroupCommits = 0;
 
   /**
    * Opens (creating unless `mustExist`) the database at `path` (':memory:' for a private one)
@@ -215,36 +239,14 @@ export class SqliteCardStore implements CardStore {
       if (terminal && this.stmt.updateTerminal.get(terminal.text, t, terminal.id) === undefined) throw new TerminalNotFoundError(terminal.id);
       return version;
     });
+    // A write in a savepoint of its own (a nested transaction function in better-sqlite3): the
+    // group commit's slow path, where one write that fails rolls back alone.
     this.changeTx = db.transaction((w: QueuedWrite) => {
-      const v = this.versionOf(w.id, w.expected);
-      const t = readNow(this.now);
-      let version = v.top ?? v.base;
-      if (w.patchText !== '{}') {
-        version++;
-        if (version - v.base > this.foldAfter) {
-          const image = w.change.image();
-          this.writeImage(w.id, imageText(image), infoFacts(image), version, t, v);
-        } else {
-          this.stmt.insertPatch.run(w.id, version, w.patchText, t);
-        }
-      }
-      this.insertRecords(w.records, w.id, t);
-      return version;
+      const plan = this.planChange(w);
+      this.applyChange(w, plan);
+      return plan.version;
     });
-    // One transaction for the batch; each card write is a savepoint (a nested transaction
-    // function in better-sqlite3), so one that fails rolls back alone and the others commit.
-    // Terminal states go last, once per terminal, outside the savepoints: taken now, each covers
-    // every flow of the batch on that terminal, and a failed card write cannot undo a PSAM
-    // sequence number that later writes of the batch already used (a state ahead of its cards is
-    // safe: a skipped sequence number, a pending entry the card never committed — 闪卡 recovery).
-    this.groupTx = db.transaction((batch: readonly QueuedWrite[]) => {
-      const results = batch.map((w) => {
-        try {
-          return this.changeTx(w);
-        } catch (error) {
-          return { error };
-        }
-      });
+    const terminalStates = (batch: readonly QueuedWrite[]): void => {
       const terminals = new Map<string, LateTerminalStateWrite>();
       for (const w of batch) if (w.terminal) terminals.set(w.terminal.id, w.terminal);
       const t = terminals.size > 0 ? readNow(this.now) : 0;
@@ -253,6 +255,42 @@ export class SqliteCardStore implements CardStore {
         const state = late.state();
         if (state !== undefined) this.stmt.updateTerminal.get(jsonText('state', state), t, id);
       }
+    };
+    // The group commit's fast path: one transaction, no savepoints. Each write's expected failures
+    // (a version conflict, an unknown card, a bad record or image) are found by planChange before
+    // it writes anything, so they fail that write alone. A statement that fails after that (it
+    // should not: the inputs were checked) throws the whole transaction back, and flush() runs
+    // the batch again on the slow path. A savepoint per write cost about a quarter of the batch's
+    // SQLite time (measured: 17 of 65 µs per tap at 128 taps per commit).
+    // Terminal states go last, once per terminal, after every card write: taken now, each covers
+    // every flow of the batch on that terminal, and a failed card write cannot undo a PSAM
+    // sequence number that later writes of the batch already used (a state ahead of its cards is
+    // safe: a skipped sequence number, a pending entry the card never committed — 闪卡 recovery).
+    this.groupTx = db.transaction((batch: readonly QueuedWrite[]) => {
+      const results: (number | { error: unknown })[] = [];
+      for (const w of batch) {
+        let plan: ChangePlan;
+        try {
+          plan = this.planChange(w);
+        } catch (error) {
+          results.push({ error });
+          continue;
+        }
+        this.applyChange(w, plan);
+        results.push(plan.version);
+      }
+      terminalStates(batch);
+      return results;
+    });
+    this.savepointGroupTx = db.transaction((batch: readonly QueuedWrite[]) => {
+      const results = batch.map((w) => {
+        try {
+          return this.changeTx(w);
+        } catch (error) {
+          return { error };
+        }
+      });
+      terminalStates(batch);
       return results;
     });
   }
@@ -349,7 +387,13 @@ export class SqliteCardStore implements CardStore {
     let results: (number | { error: unknown })[];
     try {
       if (!this.db.open) throw new Error('card store is closed');
-      results = this.groupTx(batch);
+      try {
+        results = this.groupTx(batch);
+      } catch {
+        // Rolled back whole: again with a savepoint per write, so only the failing one fails.
+        results = this.savepointGroupTx(batch);
+        this.retriedGroupCommits++;
+      }
       this.groupCommits++;
       this.groupedWrites += batch.length;
     } catch (e) {
@@ -436,7 +480,7 @@ export class SqliteCardStore implements CardStore {
   }
 
   stats(): StoreStats {
-    return { kind: 'sqlite', groupCommits: this.groupCommits, groupedWrites: this.groupedWrites };
+    return { kind: 'sqlite', groupCommits: this.groupCommits, groupedWrites: this.groupedWrites, retriedGroupCommits: this.retriedGroupCommits };
   }
 
   /** The connection's durability settings (diagnostics and tests). */
@@ -451,6 +495,37 @@ export class SqliteCardStore implements CardStore {
   /** Runs SQLite's own consistency check (tools and tests): 'ok' or the problems found. */
   integrityCheck(): string {
     return (this.db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).join('\n');
+  }
+
+  /**
+   * Everything one grouped write will write, checked, before it writes anything: its version,
+   * and its patch or (every foldAfterPatches) its whole image, and its journal rows.
+   * @throws CardNotFoundError, StoreConflictError, or TypeError / RangeError for a bad image or record.
+   */
+  private planChange(w: QueuedWrite): ChangePlan {
+    const v = this.versionOf(w.id, w.expected);
+    const t = readNow(this.now);
+    let version = v.top ?? v.base;
+    let image: ChangePlan['image'];
+    if (w.patchText !== '{}') {
+      version++;
+      if (version - v.base > this.foldAfter) {
+        // Kept on the write: CardImageChange.image is called at most once, and the slow path may plan again.
+        w.imageText ??= imageTextAndFacts(w.change.image());
+        image = w.imageText;
+      }
+    }
+    const records = w.records.map((rec, i) => {
+      checkJournalRecord(rec, `records[${i}]`);
+      return canonicalRecord(rec);
+    });
+    return { v, t, version, image, records };
+  }
+
+  private applyChange(w: QueuedWrite, p: ChangePlan): void {
+    if (p.image) this.writeImage(w.id, p.image.text, p.image.facts, p.version, p.t, p.v);
+    else if (w.patchText !== '{}') this.stmt.insertPatch.run(w.id, p.version, w.patchText, p.t);
+    for (const r of p.records) this.insertRecord(r, w.id, p.t);
   }
 
   /**
@@ -474,10 +549,18 @@ export class SqliteCardStore implements CardStore {
   private insertRecords(records: readonly JournalRecord[], cardId: string | null, t: number): void {
     records.forEach((rec, i) => {
       checkJournalRecord(rec, `records[${i}]`);
-      const r = canonicalRecord(rec);
-      this.stmt.insertJournal.run(cardId, r.serial, r.counter, r.amountFen, r.type, r.terminalId, r.terminalSeq ?? null, r.dateTime, r.tac, r.alg, r.recovered ? 1 : 0, t);
+      this.insertRecord(canonicalRecord(rec), cardId, t);
     });
   }
+
+  /** Appends a record already checked and made canonical. */
+  private insertRecord(r: JournalRecord, cardId: string | null, t: number): void {
+    this.stmt.insertJournal.run(cardId, r.serial, r.counter, r.amountFen, r.type, r.terminalId, r.terminalSeq ?? null, r.dateTime, r.tac, r.alg, r.recovered ? 1 : 0, t);
+  }
+}
+
+function imageTextAndFacts(image: CardImage): StoredImageText {
+  return { text: imageText(image), facts: infoFacts(image) };
 }
 
 /** The change's patch as JSON text. @throws TypeError when `change` is not a patch and an image maker. */

@@ -24,6 +24,7 @@ export const StatusReply = Type.Object(
         kind: Type.Union([Type.Literal('memory'), Type.Literal('sqlite')]),
         groupCommits: Type.Optional(Count),
         groupedWrites: Type.Optional(Count),
+        retriedGroupCommits: Type.Optional(Count),
       },
       { additionalProperties: false },
     ),

@@ -29,12 +29,12 @@ describe('GET /v1/status', () => {
     const entry = (await app.inject({ method: 'POST', url: '/v1/terminals', payload: { kind: 'gate', direction: 'entry' } })).json().id;
     const exit = (await app.inject({ method: 'POST', url: '/v1/terminals', payload: { kind: 'gate', direction: 'exit' } })).json().id;
     const before = (await app.inject({ method: 'GET', url: '/v1/status' })).json();
-    expect(before.store).toEqual({ kind: 'sqlite', groupCommits: 0, groupedWrites: 0 });
+    expect(before.store).toEqual({ kind: 'sqlite', groupCommits: 0, groupedWrites: 0, retriedGroupCommits: 0 });
     expect((await app.inject({ method: 'POST', url: `/v1/terminals/${entry}/taps`, payload: { cardId: id } })).json().outcome).toBe('entered');
     expect((await app.inject({ method: 'POST', url: `/v1/terminals/${exit}/taps`, payload: { cardId: id } })).json().outcome).toBe('exited');
     const after = (await app.inject({ method: 'GET', url: '/v1/status' })).json();
     // One request at a time: each tap its own commit.
-    expect(after.store).toEqual({ kind: 'sqlite', groupCommits: 2, groupedWrites: 2 });
+    expect(after.store).toEqual({ kind: 'sqlite', groupCommits: 2, groupedWrites: 2, retriedGroupCommits: 0 });
     expect(after.cards.open).toBe(1);
     await app.close();
     store.close();

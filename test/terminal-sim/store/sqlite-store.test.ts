@@ -143,6 +143,56 @@ describe('SqliteCardStore group commit', () => {
     s.close();
   });
 
+  it('a bad journal record fails its own write only, without a retry', async () => {
+    const s = new SqliteCardStore(dbPath(), { now: steppingNow() });
+    s.createCard('a', image(1));
+    s.createCard('b', image(2));
+    const pa = s.saveChangeAndJournalGrouped('a', change(image(1), image(1, 100)), [record({ counter: 1 })], 1);
+    const pb = s.saveChangeAndJournalGrouped('b', change(image(2), image(2, 200)), [record({ counter: 2 }), record({ tac: 'xyz' })], 1);
+    await expect(pa).resolves.toBe(2);
+    await expect(pb).rejects.toThrow(/records\[1\]/);
+    // b's first record and its patch went with it
+    expect(s.getStored('b')).toEqual({ image: image(2), version: 1 });
+    expect(s.journal().map((r) => [r.cardId, r.counter])).toEqual([['a', 1]]);
+    expect(s.stats()).toMatchObject({ groupCommits: 1, groupedWrites: 2, retriedGroupCommits: 0 });
+    s.close();
+  });
+
+  it('a statement that fails after the checks throws the batch back; run again write by write, only that write fails', async () => {
+    const path = dbPath();
+    const s = new SqliteCardStore(path, { now: steppingNow(), foldAfterPatches: 1 });
+    for (const [i, id] of ['a', 'b', 'c'].entries()) s.createCard(id, image(i + 1));
+    s.createTerminal('t', 'gate', {}, { seq: 0 });
+    // The store cannot tell this write will fail: the database refuses it (a trigger stands in
+    // for any statement failure the checks do not foresee).
+    const raw = new Database(path);
+    raw.exec(`CREATE TRIGGER refuse_b BEFORE INSERT ON card_patches WHEN NEW.card_id = 'b' BEGIN SELECT RAISE(ABORT, 'b refused by the test'); END`);
+    raw.close();
+    let images = 0;
+    const folding = (from: CardImage, to: CardImage): CardImageChange => ({ patch: change(from, to).patch, image: () => (images++, to) });
+    let seq = 0;
+    const late = { id: 't', state: () => ({ seq: ++seq }) };
+    // a's second save folds (foldAfterPatches 1): its image() is asked for once, though planned twice
+    await s.saveChangeAndJournalGrouped('a', change(image(1), image(1, 50)), [], 1);
+    const pa = s.saveChangeAndJournalGrouped('a', folding(image(1, 50), image(1, 100)), [record({ counter: 1 })], 2, late);
+    const pb = s.saveChangeAndJournalGrouped('b', change(image(2), image(2, 200)), [record({ counter: 2 })], 1, late);
+    const pc = s.saveChangeAndJournalGrouped('c', change(image(3), image(3, 300)), [record({ counter: 3 })], 1);
+    await expect(pa).resolves.toBe(3);
+    await expect(pb).rejects.toThrow(/b refused by the test/);
+    await expect(pc).resolves.toBe(2);
+    expect(images).toBe(1);
+    expect(s.getStored('a')).toEqual({ image: image(1, 100), version: 3 });
+    expect(s.getStored('b')).toEqual({ image: image(2), version: 1 });
+    expect(s.getStored('c')).toEqual({ image: image(3, 300), version: 2 });
+    expect(s.journal().map((r) => [r.cardId, r.counter])).toEqual([['a', 1], ['c', 3]]);
+    // the terminal's state is the last one taken, by the run that committed
+    expect(seq).toBeGreaterThan(0);
+    expect(s.getTerminal('t')).toMatchObject({ state: { seq }, version: 2 });
+    expect(s.stats()).toMatchObject({ groupCommits: 2, groupedWrites: 4, retriedGroupCommits: 1 });
+    expect(s.integrityCheck()).toBe('ok');
+    s.close();
+  });
+
   it('close() commits what is queued', async () => {
     const path = dbPath();
     const s = new SqliteCardStore(path, { now: steppingNow() });
