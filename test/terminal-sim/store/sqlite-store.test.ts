@@ -46,11 +46,16 @@ describe('SqliteCardStore on disk', () => {
     again.close();
   });
 
-  it('runs WAL with synchronous = FULL and foreign keys on', () => {
+  it('runs WAL with synchronous = FULL, foreign keys on and a 64 MiB page cache (or the one asked for)', () => {
     const path = dbPath();
     const s = new SqliteCardStore(path, { now: steppingNow() });
-    expect(s.settings()).toEqual({ journalMode: 'wal', synchronous: 2, foreignKeys: 1 });
+    expect(s.settings()).toEqual({ journalMode: 'wal', synchronous: 2, foreignKeys: 1, cacheKiB: 65_536 });
     s.close();
+    const small = new SqliteCardStore(path, { now: steppingNow(), cacheKiB: 512 });
+    expect(small.settings().cacheKiB).toBe(512);
+    small.close();
+    expect(() => new SqliteCardStore(path, { now: steppingNow(), cacheKiB: -1 })).toThrow(/cacheKiB/);
+    expect(() => new SqliteCardStore(path, { now: steppingNow(), cacheKiB: 1.5 })).toThrow(/cacheKiB/);
     const raw = new Database(path, { readonly: true });
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal'); // persistent in the file
     raw.close();
