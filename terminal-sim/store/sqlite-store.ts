@@ -67,6 +67,8 @@ export interface SqliteCardStoreOptions extends CardStoreOptions {
 
 const DEFAULT_FOLD_AFTER = 32;
 const DEFAULT_CACHE_KIB = 65_536;
+/** Card versions kept in memory at most (SqliteCardStore.versions); beyond, the map starts over. */
+const MAX_CACHED_VERSIONS = 100_000;
 
 /** A card's version: its image's (`base`) and the newest patch's, if any (`top`). */
 interface VersionRow {
@@ -158,6 +160,7 @@ export class SqliteCardStore implements CardStore {
     getSummary: Database.Statement;
     deleteCard: Database.Statement;
     versionOf: Database.Statement;
+    dataVersion: Database.Statement;
     updateImage: Database.Statement;
     insertPatch: Database.Statement;
     patchesOf: Database.Statement;
@@ -187,6 +190,15 @@ export class SqliteCardStore implements CardStore {
   private readonly foldAfter: number;
   private groupCommits = 0;
   private groupedWrites = 0;
+  /**
+   * Card versions as committed, so that a save need not read them back (a tap's version check
+   * was a twentieth of its SQLite time). Only this connection's commits are in it: when another
+   * connection commits, `PRAGMA data_version` changes and the map is dropped (freshVersions).
+   */
+  private readonly versions = new Map<string, VersionRow>();
+  /** Versions written by the transaction under way; into `versions` once it commits (keepVersions). */
+  private readonly pendingVersions = new Map<string, VersionRow>();
+  private dataVersion: number | undefined;
   /** Group commits run again on the slow path (a savepoint per write): StoreStats.retriedGroupCommits. */
   private retriedGroupCommits = 0;
 
@@ -224,6 +236,7 @@ export class SqliteCardStore implements CardStore {
       getSummary: db.prepare(summarySql('@id')),
       deleteCard: db.prepare('DELETE FROM cards WHERE id = ?'),
       versionOf: db.prepare('SELECT version AS base, (SELECT max(version) FROM card_patches WHERE card_id = cards.id) AS top FROM cards WHERE id = ?'),
+      dataVersion: db.prepare('PRAGMA data_version').pluck(),
       updateImage: db.prepare('UPDATE cards SET image = ?, version = ?, serial = ?, profile = ?, updated_at = ? WHERE id = ?'),
       insertPatch: db.prepare('INSERT INTO card_patches (card_id, version, patch, created_at) VALUES (?, ?, ?, ?)'),
       patchesOf: db.prepare('SELECT version, patch FROM card_patches WHERE card_id = ? ORDER BY version'),
@@ -238,16 +251,19 @@ export class SqliteCardStore implements CardStore {
       updateTerminal: db.prepare('UPDATE terminals SET state = ?, version = version + 1, updated_at = ? WHERE id = ? RETURNING version').pluck(),
     };
     this.appendTx = db.transaction((records: readonly JournalRecord[], cardId: string | null) => {
+      this.freshVersions();
       if (cardId !== null) this.versionOf(cardId);
       this.insertRecords(records, cardId, readNow(this.now));
     });
     this.saveTx = db.transaction((id, text, facts, records, expected, terminal) => {
+      this.freshVersions();
       const v = this.versionOf(id, expected);
       const t = readNow(this.now);
       const version = (v.top ?? v.base) + 1;
       this.writeImage(id, text, facts, version, t, v);
       this.insertRecords(records, id, t);
       if (terminal && this.stmt.updateTerminal.get(terminal.text, t, terminal.id) === undefined) throw new TerminalNotFoundError(terminal.id);
+      this.pendingVersions.set(id, { base: version, top: null });
       return version;
     });
     // A write in a savepoint of its own (a nested transaction function in better-sqlite3): the
@@ -278,6 +294,7 @@ export class SqliteCardStore implements CardStore {
     // sequence number that later writes of the batch already used (a state ahead of its cards is
     // safe: a skipped sequence number, a pending entry the card never committed — 闪卡 recovery).
     this.groupTx = db.transaction((batch: readonly QueuedWrite[]) => {
+      this.freshVersions();
       const results: (number | { error: unknown })[] = [];
       for (const w of batch) {
         let plan: ChangePlan;
@@ -294,6 +311,7 @@ export class SqliteCardStore implements CardStore {
       return results;
     });
     this.savepointGroupTx = db.transaction((batch: readonly QueuedWrite[]) => {
+      this.freshVersions();
       const results = batch.map((w) => {
         try {
           return this.changeTx(w);
@@ -312,6 +330,7 @@ export class SqliteCardStore implements CardStore {
     const m = JSON.stringify(checkMeta(meta));
     const { serial, profile } = infoFacts(image);
     const t = readNow(this.now);
+    this.versions.delete(id);
     try {
       this.stmt.insertCard.run(id, text, serial ?? null, profile ?? null, m, t, t);
     } catch (e) {
@@ -346,6 +365,7 @@ export class SqliteCardStore implements CardStore {
   }
 
   deleteCard(id: string): boolean {
+    this.versions.delete(id);
     return this.stmt.deleteCard.run(id).changes > 0;
   }
 
@@ -368,7 +388,7 @@ export class SqliteCardStore implements CardStore {
     const t = terminal && { id: checkCardId(terminal.id), text: jsonText('state', terminal.state) };
     // Records are checked one by one inside the transaction, after the image is written: a bad
     // record rolls the whole transaction back (the contract test relies on that path).
-    return this.saveTx(id, text, infoFacts(image), records, expectedVersion, t);
+    return this.keepVersions(() => this.saveTx(id, text, infoFacts(image), records, expectedVersion, t));
   }
 
   /**
@@ -399,10 +419,10 @@ export class SqliteCardStore implements CardStore {
     try {
       if (!this.db.open) throw new Error('card store is closed');
       try {
-        results = this.groupTx(batch);
+        results = this.keepVersions(() => this.groupTx(batch));
       } catch {
         // Rolled back whole: again with a savepoint per write, so only the failing one fails.
-        results = this.savepointGroupTx(batch);
+        results = this.keepVersions(() => this.savepointGroupTx(batch));
         this.retriedGroupCommits++;
       }
       this.groupCommits++;
@@ -538,15 +558,46 @@ export class SqliteCardStore implements CardStore {
     if (p.image) this.writeImage(w.id, p.image.text, p.image.facts, p.version, p.t, p.v);
     else if (w.patchText !== '{}') this.stmt.insertPatch.run(w.id, p.version, w.patchText, p.t);
     for (const r of p.records) this.insertRecord(r, w.id, p.t);
+    // Last, once every statement of the write has run (in the slow path its savepoint may still roll back after a throw above).
+    if (p.image) this.pendingVersions.set(w.id, { base: p.version, top: null });
+    else if (p.version !== (p.v.top ?? p.v.base)) this.pendingVersions.set(w.id, { base: p.v.base, top: p.version });
+  }
+
+  /** Drops the versions in memory when another connection has committed since they were read. */
+  private freshVersions(): void {
+    this.pendingVersions.clear();
+    const dv = this.stmt.dataVersion.get() as number;
+    if (dv !== this.dataVersion) {
+      this.versions.clear();
+      this.dataVersion = dv;
+    }
+  }
+
+  /** Runs a transaction; once it has committed, its versions join those in memory. */
+  private keepVersions<T>(tx: () => T): T {
+    try {
+      const out = tx();
+      if (this.versions.size + this.pendingVersions.size > MAX_CACHED_VERSIONS) this.versions.clear();
+      for (const [id, v] of this.pendingVersions) this.versions.set(id, v);
+      return out;
+    } finally {
+      this.pendingVersions.clear();
+    }
   }
 
   /**
-   * The card's versions. @throws CardNotFoundError; StoreConflictError when `expected` is given
-   * and the current version is another.
+   * The card's versions: as this transaction wrote them, else as committed (from memory, or read
+   * and kept). @throws CardNotFoundError; StoreConflictError when `expected` is given and the
+   * current version is another.
    */
   private versionOf(id: string, expected?: number): VersionRow {
-    const v = this.stmt.versionOf.get(id) as VersionRow | undefined;
-    if (v === undefined) throw new CardNotFoundError(id);
+    let v = this.pendingVersions.get(id) ?? this.versions.get(id);
+    if (v === undefined) {
+      v = this.stmt.versionOf.get(id) as VersionRow | undefined;
+      if (v === undefined) throw new CardNotFoundError(id);
+      // Read before this transaction wrote the card (else pendingVersions had it): committed.
+      if (this.versions.size < MAX_CACHED_VERSIONS) this.versions.set(id, v);
+    }
     const current = v.top ?? v.base;
     if (expected !== undefined && current !== expected) throw new StoreConflictError(id, `card "${id}" is at version ${current}, expected ${expected}`, current);
     return v;

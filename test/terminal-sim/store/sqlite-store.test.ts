@@ -198,6 +198,32 @@ describe('SqliteCardStore group commit', () => {
     s.close();
   });
 
+  it('checks versions against what another connection committed meanwhile, and against earlier writes of the same batch', async () => {
+    const path = dbPath();
+    const a = new SqliteCardStore(path, { now: steppingNow() });
+    a.createCard('x', image(1));
+    // two saves of one card in one batch: the second sees the first's version
+    const p1 = a.saveChangeAndJournalGrouped('x', change(image(1), image(1, 10)), [], 1);
+    const p2 = a.saveChangeAndJournalGrouped('x', change(image(1, 10), image(1, 20)), [], 2);
+    const stale = a.saveChangeAndJournalGrouped('x', change(image(1, 10), image(1, 30)), [], 2);
+    await expect(p1).resolves.toBe(2);
+    await expect(p2).resolves.toBe(3);
+    await expect(stale).rejects.toThrow(StoreConflictError);
+    // another connection (another process, say) saves the card: a knows version 3, the file has 4
+    const b = new SqliteCardStore(path, { now: steppingNow(), mustExist: true });
+    expect(b.saveImage('x', image(1, 40), 3)).toBe(4);
+    b.close();
+    await expect(a.saveChangeAndJournalGrouped('x', change(image(1, 20), image(1, 50)), [], 3)).rejects.toMatchObject({ name: 'StoreConflictError', actualVersion: 4 });
+    expect(() => a.saveImage('x', image(1, 50), 3)).toThrow(StoreConflictError);
+    await expect(a.saveChangeAndJournalGrouped('x', change(image(1, 40), image(1, 60)), [], 4)).resolves.toBe(5);
+    expect(a.getStored('x')).toEqual({ image: image(1, 60), version: 5 });
+    // a card deleted and made again under its id starts over at version 1
+    expect(a.deleteCard('x')).toBe(true);
+    a.createCard('x', image(2));
+    await expect(a.saveChangeAndJournalGrouped('x', change(image(2), image(2, 70)), [], 1)).resolves.toBe(2);
+    a.close();
+  });
+
   it('close() commits what is queued', async () => {
     const path = dbPath();
     const s = new SqliteCardStore(path, { now: steppingNow() });
