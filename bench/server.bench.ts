@@ -3,7 +3,9 @@
 // process; this process is the load generator:
 //
 //   http-tap    full taps over HTTP: POST /v1/terminals/:id/taps, each card alternating an entry
-//               gate and an exit gate (exit charges the fare), autocannon   target ≥ 5 000 taps/s
+//               gate and an exit gate (exit charges the fare), autocannon, 16 connections (light load)
+//   http-tap-busy  the same over 128 connections, which saturate the server: its capacity
+//                                                                           target ≥ 5 000 taps/s
 //   http-apdu   POST /v1/cards/:id/apdu, SELECT / READ BINARY / GET BALANCE in turn on each card,
 //               autocannon                                                  target ≥ 10 000 APDUs/s
 //   ws-apdu-1   WebSocket /v1/cards/:id/apdu, 1 message in flight           target p99 < 2 ms
@@ -49,6 +51,11 @@ import { runWsLoad } from './lib/ws-load.js';
 const SIZES = {
   /** HTTP keep-alive connections (--connections), one request in flight on each. */
   httpConnections: 16,
+  /**
+   * Connections of http-tap-busy: enough to keep the server's one thread busy (a group commit
+   * then carries 70-80 taps). 256 measured no better here: more cards, more pages per commit.
+   */
+  busyConnections: 128,
   /** HTTP APDUs: the cards the connections take turns on, at least this many per connection. */
   apduCards: 64,
   apduCardsPerConnection: 2,
@@ -82,7 +89,8 @@ export const SERVER_USAGE = `usage: node dist/bench/server.bench.js [options]
   --quick          short run (~25 s): prints the table, writes nothing unless --out is given
   --filter REGEX   run only the cases whose id matches (${SERVER_CASES.join(', ')})
   --time MS        timed duration of each HTTP / WebSocket case (default 10 000; quick 3 000)
-  --connections N  HTTP connections of http-tap and http-apdu (default ${SIZES.httpConnections}); the cards
+  --connections N  HTTP connections of http-tap and http-apdu (default ${SIZES.httpConnections}; http-tap-busy
+                   always has ${SIZES.busyConnections}); the cards
                    issued grow with them (taps: ${SIZES.tapCardsPerConnection} per connection, at least ${SIZES.tapCards})
   --out DIR        where to write server.json and server.md (default bench/results)
   --readme         also rewrite README.md between <!-- bench:server --> and <!-- /bench:server -->
@@ -95,6 +103,7 @@ const PCSC_CLIENT = join(ROOT, 'bench', 'pcsc-client.py');
 
 const NAMES: Record<ServerCaseId, { name: string; unit: string }> = {
   'http-tap': { name: 'Full tap over HTTP', unit: 'taps' },
+  'http-tap-busy': { name: 'Full tap over HTTP', unit: 'taps' },
   'http-apdu': { name: 'APDU over HTTP', unit: 'APDUs' },
   'ws-apdu-1': { name: 'APDU over WebSocket', unit: 'msgs' },
   'ws-apdu-8': { name: 'APDU over WebSocket', unit: 'msgs' },
@@ -176,8 +185,7 @@ async function warmAndRun<S>(
   return [r, cpu];
 }
 
-async function tapRow(server: ServerChild, t: Timing): Promise<ServerRow> {
-  const id = 'http-tap';
+async function tapRow(server: ServerChild, t: Timing, id: 'http-tap' | 'http-tap-busy'): Promise<ServerRow> {
   const cards = Math.max(SIZES.tapCards, SIZES.tapCardsPerConnection * t.connections);
   const setup = `${t.connections} connections, ${cards} cards, entry and exit gates in turn`;
   // The routes are being added (issue 5): skip cleanly until they are there.
@@ -187,8 +195,10 @@ async function tapRow(server: ServerChild, t: Timing): Promise<ServerRow> {
   const c = tapCase({ entryId: entry.id, exitId: exit.id, minBalanceFen: SIZES.tapMinBalanceFen });
   const fresh = (ids: string[]): PooledCard<TapState>[] => ids.map((cid) => ({ id: cid, state: { next: 'entry', failures: 0 } }));
   const warmCards = Math.max(SIZES.tapWarmupCards, SIZES.tapWarmupCardsPerConnection * t.connections);
-  const warm = fresh(await createCards(server.url, warmCards, MAX_BALANCE_FEN, 10_000));
-  const pool = fresh(await createCards(server.url, cards, MAX_BALANCE_FEN, 20_000));
+  // Seeds apart from the other cases' (a seed makes a card's serial: the server refuses a second card with it).
+  const seeds = id === 'http-tap' ? { warm: 10_000, pool: 20_000 } : { warm: 50_000, pool: 60_000 };
+  const warm = fresh(await createCards(server.url, warmCards, MAX_BALANCE_FEN, seeds.warm));
+  const pool = fresh(await createCards(server.url, cards, MAX_BALANCE_FEN, seeds.pool));
   // Taps per group commit during the timed run (GET /v1/status): what the commit cost is shared by.
   let perCommit = '';
   const [r, cpu] = await warmAndRun(server, c, warm, pool, t.connections, t, async () => {
@@ -273,7 +283,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   const server = needsServer ? await startServerChild(CLI) : undefined;
   try {
     for (const id of cases) {
-      if (id === 'http-tap') await attempt(id, () => tapRow(server!, t));
+      if (id === 'http-tap') await attempt(id, () => tapRow(server!, t, id));
+      else if (id === 'http-tap-busy') await attempt(id, () => tapRow(server!, { ...t, connections: SIZES.busyConnections }, id));
       else if (id === 'http-apdu') await attempt(id, () => apduRow(server!, t));
       else if (id === 'ws-apdu-1' || id === 'ws-apdu-8') await attempt(id, () => wsRow(server!, id, t));
     }

@@ -4,7 +4,7 @@
 import { machineLine, sig3, type Machine } from './report.js';
 
 /** The cases, in report order; --filter matches these ids. */
-export const SERVER_CASES = ['http-tap', 'http-apdu', 'ws-apdu-1', 'ws-apdu-8', 'pcsc-apdu'] as const;
+export const SERVER_CASES = ['http-tap', 'http-tap-busy', 'http-apdu', 'ws-apdu-1', 'ws-apdu-8', 'pcsc-apdu'] as const;
 export type ServerCaseId = (typeof SERVER_CASES)[number];
 
 /** One measured (or skipped) case. Latencies are client-side, per request or message, in ms. */
@@ -52,9 +52,13 @@ export interface ServerTargetResult {
   met: boolean | undefined;
 }
 
-/** Issue 5, "Speed": the server's targets. */
+/**
+ * Issue 5, "Speed": the server's targets. Taps per second is a capacity, so its target is on the
+ * case that loads the server until it is saturated (http-tap-busy, 128 connections); http-tap,
+ * at 16, shows latency under a light load.
+ */
 export const SERVER_TARGETS: readonly ServerTargetSpec[] = [
-  { id: 'http-tap', name: 'full taps over HTTP, SQLite', metric: 'perSec', value: 5_000 },
+  { id: 'http-tap-busy', name: 'full taps over HTTP, SQLite, 128 connections', metric: 'perSec', value: 5_000 },
   { id: 'http-apdu', name: 'APDUs over HTTP, SQLite', metric: 'perSec', value: 10_000 },
   { id: 'ws-apdu-1', name: 'WebSocket APDU round trip p99', metric: 'p99Ms', value: 2 },
   { id: 'pcsc-apdu', name: 'APDUs through pcscd + vpcd', metric: 'perSec', value: 4_000 },

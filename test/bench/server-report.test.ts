@@ -81,7 +81,7 @@ describe('percentile (nearest rank)', () => {
 describe('targets', () => {
   it('are the issue’s four', () => {
     expect(SERVER_TARGETS.map((t) => [t.id, t.metric, t.value])).toEqual([
-      ['http-tap', 'perSec', 5000],
+      ['http-tap-busy', 'perSec', 5000],
       ['http-apdu', 'perSec', 10000],
       ['ws-apdu-1', 'p99Ms', 2],
       ['pcsc-apdu', 'perSec', 4000],
@@ -89,13 +89,13 @@ describe('targets', () => {
   });
 
   it('throughput is met at the boundary, p99 only strictly below it', () => {
-    const t = evaluateServerTargets([row('http-tap', 5000, 1, 'taps'), row('http-apdu', 9999, 1), row('ws-apdu-1', 30000, 2), row('pcsc-apdu', 4001, 0.1)]);
+    const t = evaluateServerTargets([row('http-tap', 9999, 1, 'taps'), row('http-tap-busy', 5000, 1, 'taps'), row('http-apdu', 9999, 1), row('ws-apdu-1', 30000, 2), row('pcsc-apdu', 4001, 0.1)]);
     expect(t.map((x) => x.met)).toEqual([true, false, false, true]);
     expect(evaluateServerTargets([row('ws-apdu-1', 1, 1.999)])[2].met).toBe(true);
   });
 
   it('a skipped or missing case is neither met nor missed', () => {
-    const t = evaluateServerTargets([skippedRow('http-tap', 'Full tap', '', 'taps', 'route not available')]);
+    const t = evaluateServerTargets([skippedRow('http-tap-busy', 'Full tap', '', 'taps', 'route not available')]);
     expect(t.every((x) => x.met === undefined)).toBe(true);
     expect(t[0].measured).toBeNaN();
   });
@@ -103,7 +103,7 @@ describe('targets', () => {
 
 describe('tables and JSON', () => {
   const rows = [
-    skippedRow('http-tap', 'Full tap over HTTP', '16 connections', 'taps', 'route not available'),
+    skippedRow('http-tap-busy', 'Full tap over HTTP', '128 connections', 'taps', 'route not available'),
     row('http-apdu', 12_345.6, 8.5),
     row('ws-apdu-1', 27_000, 0.0794, 'msgs'),
     row('ws-apdu-8', 25_000, 0.7, 'msgs'),
@@ -145,7 +145,7 @@ describe('tables and JSON', () => {
   it('target lines say PASS / MISS / skipped', () => {
     const lines = renderServerTargets(rows, targets).split('\n');
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(/^skipped +full taps over HTTP, SQLite +not measured {2}\(target ≥ 5,000 taps\/s\)$/);
+    expect(lines[0]).toMatch(/^skipped +full taps over HTTP, SQLite, 128 connections +not measured {2}\(target ≥ 5,000 taps\/s\)$/);
     expect(lines[1]).toMatch(/^PASS +APDUs over HTTP, SQLite +12,346 APDUs\/s/);
     expect(lines[2]).toContain('p99 0.0794 ms');
   });
@@ -166,7 +166,7 @@ describe('tables and JSON', () => {
       cases: { id: string; perSec: number | null; skipped?: string }[];
       targets: { id: string; met: boolean | null; measured: number | null }[];
     };
-    expect(j.cases[0]).toMatchObject({ id: 'http-tap', perSec: null, skipped: 'route not available' });
+    expect(j.cases[0]).toMatchObject({ id: 'http-tap-busy', perSec: null, skipped: 'route not available' });
     expect(j.cases[1].perSec).toBe(12350);
     expect(j.targets.map((t) => t.met)).toEqual([null, true, true]);
     expect(JSON.parse(JSON.stringify(j))).toEqual(j);
