@@ -195,6 +195,13 @@ describe('SqliteCardStore group commit', () => {
     expect(s.getTerminal('t')).toMatchObject({ state: { seq }, version: 2 });
     expect(s.stats()).toMatchObject({ groupCommits: 2, groupedWrites: 4, retriedGroupCommits: 1 });
     expect(s.integrityCheck()).toBe('ok');
+    // the versions the store keeps in memory are those the retry committed, not the first run's
+    // (the trigger goes through the store's own connection: another one would make it drop them)
+    (s as unknown as { db: Database.Database }).db.exec('DROP TRIGGER refuse_b');
+    await expect(s.saveChangeAndJournalGrouped('a', change(image(1, 100), image(1, 110)), [], 3)).resolves.toBe(4);
+    await expect(s.saveChangeAndJournalGrouped('b', change(image(2), image(2, 210)), [], 1)).resolves.toBe(2);
+    await expect(s.saveChangeAndJournalGrouped('c', change(image(3, 300), image(3, 310)), [], 2)).resolves.toBe(3);
+    expect(s.getStored('b')).toEqual({ image: image(2, 210), version: 2 });
     s.close();
   });
 
