@@ -62,9 +62,6 @@ const SIZES = {
   /** Taps: cards (a card is never on two connections at once), at least this many per connection. */
   tapCards: 400,
   tapCardsPerConnection: 4,
-  /** Cards of the untimed warm-up run before the timed tap run (a warm-up leaves cards mid-trip), and per connection. */
-  tapWarmupCards: 64,
-  tapWarmupCardsPerConnection: 2,
   /** An exit leaving less than this on the card retires it (the next fare might not be covered). */
   tapMinBalanceFen: 2_000,
   /** WebSocket: sockets (one card and one message in flight each) of the two ws cases. */
@@ -77,7 +74,7 @@ const SIZES = {
 interface Timing {
   /** Timed seconds per case. */
   durationS: number;
-  /** Untimed seconds before each (the same load). */
+  /** Untimed seconds before each, of the same load on the same connections. */
   warmupS: number;
   /** HTTP connections of the HTTP cases. */
   connections: number;
@@ -164,24 +161,33 @@ function latencyRow(id: ServerCaseId, setup: string, r: { good: number; errors: 
 }
 
 /**
- * Warm-up (untimed, on its own pool) then the timed run, with the CPU seconds used during it;
- * `around` runs just before the timed run, and what it returns just after.
+ * One load on one pool: `t.warmupS` untimed, then `t.durationS` timed on the same connections,
+ * with the CPU seconds used during the timed part. `around` runs at the mark (its reading may
+ * land a little after it), and what it returns after the run.
  */
 async function warmAndRun<S>(
   server: ServerChild,
   c: HttpCase<S>,
-  warm: PooledCard<S>[],
   pool: PooledCard<S>[],
   connections: number,
   t: Timing,
   around?: () => Promise<() => Promise<void>>,
 ): Promise<[HttpLoadResult, RunCpu]> {
-  await runHttpLoad(warm, c, { url: server.url, connections, durationS: t.warmupS });
-  const after = await around?.();
-  const stop = cpuMeter(server);
-  const r = await runHttpLoad(pool, c, { url: server.url, connections, durationS: t.durationS });
-  const cpu = stop();
-  await after?.();
+  let stop: (() => RunCpu) | undefined;
+  let after: Promise<() => Promise<void>> | undefined;
+  const r = await runHttpLoad(pool, c, {
+    url: server.url,
+    connections,
+    durationS: t.durationS,
+    warmupS: t.warmupS,
+    onTimed: () => {
+      stop = cpuMeter(server);
+      after = around?.();
+    },
+  });
+  // runHttpLoad throws when the run ended before the mark, so the meter is running.
+  const cpu = stop!();
+  await (await after)?.();
   return [r, cpu];
 }
 
@@ -194,14 +200,11 @@ async function tapRow(server: ServerChild, t: Timing, id: 'http-tap' | 'http-tap
   const exit = await postJson<{ id: string }>(`${server.url}/v1/terminals`, { kind: 'gate', direction: 'exit' }, 201);
   const c = tapCase({ entryId: entry.id, exitId: exit.id, minBalanceFen: SIZES.tapMinBalanceFen });
   const fresh = (ids: string[]): PooledCard<TapState>[] => ids.map((cid) => ({ id: cid, state: { next: 'entry', failures: 0 } }));
-  const warmCards = Math.max(SIZES.tapWarmupCards, SIZES.tapWarmupCardsPerConnection * t.connections);
   // Seeds apart from the other cases' (a seed makes a card's serial: the server refuses a second card with it).
-  const seeds = id === 'http-tap' ? { warm: 10_000, pool: 20_000 } : { warm: 50_000, pool: 60_000 };
-  const warm = fresh(await createCards(server.url, warmCards, MAX_BALANCE_FEN, seeds.warm));
-  const pool = fresh(await createCards(server.url, cards, MAX_BALANCE_FEN, seeds.pool));
+  const pool = fresh(await createCards(server.url, cards, MAX_BALANCE_FEN, id === 'http-tap' ? 20_000 : 60_000));
   // Taps per group commit during the timed run (GET /v1/status): what the commit cost is shared by.
   let perCommit = '';
-  const [r, cpu] = await warmAndRun(server, c, warm, pool, t.connections, t, async () => {
+  const [r, cpu] = await warmAndRun(server, c, pool, t.connections, t, async () => {
     const g0 = await groupCommitsOf(server.url);
     return async () => {
       const g1 = await groupCommitsOf(server.url);
@@ -214,8 +217,8 @@ async function tapRow(server: ServerChild, t: Timing, id: 'http-tap' | 'http-tap
 async function apduRow(server: ServerChild, t: Timing): Promise<ServerRow> {
   const n = Math.max(SIZES.apduCards, SIZES.apduCardsPerConnection * t.connections);
   const ids = await createCards(server.url, n, 5_000, 30_000);
-  const pool = (): PooledCard<number>[] => ids.map((cid) => ({ id: cid, state: 0 }));
-  const [r, cpu] = await warmAndRun(server, apduCase(), pool(), pool(), t.connections, t);
+  const pool: PooledCard<number>[] = ids.map((cid) => ({ id: cid, state: 0 }));
+  const [r, cpu] = await warmAndRun(server, apduCase(), pool, t.connections, t);
   return httpRow('http-apdu', `${t.connections} connections, ${n} cards, SELECT / READ BINARY / GET BALANCE`, r, cpu);
 }
 

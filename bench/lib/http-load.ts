@@ -2,6 +2,11 @@
 // one request in flight on each, every request built from a pool of cards so that no card ever
 // has two requests in flight — a card goes back to the pool only when its reply has been checked.
 // A reply counts when it is a 200 whose body passes the case's check; anything else is an error.
+//
+// The warm-up and the timed run are one autocannon run on the same connections, timed from the
+// mark: a server busy with taps accepts one new connection per event-loop iteration (libuv ≥ 1.45,
+// libuv/libuv#3696), so connections opened at the start of a timed run under load took up to
+// 1.5 s to get their first answer, and that showed as the run's max latency.
 import autocannon from 'autocannon';
 import { latencySummary } from './server-report.js';
 
@@ -26,13 +31,19 @@ export interface HttpCase<S> {
 export interface HttpLoadOptions {
   url: string;
   connections: number;
+  /** Timed seconds, after the warm-up. */
   durationS: number;
+  /** Untimed seconds first, on the same connections and pool (default 0). */
+  warmupS?: number;
+  /** Called when the timed part starts (e.g. to start CPU meters). */
+  onTimed?: () => void;
 }
 
 export interface HttpLoadResult {
   good: number;
   /** Transport errors + timeouts + bad replies. */
   errors: number;
+  /** Seconds from the mark to the end of the run. */
   durationS: number;
   /** Client-side latency of the 200 replies (good or not), ms. */
   p50Ms: number;
@@ -49,9 +60,14 @@ export interface HttpLoadResult {
  */
 export async function runHttpLoad<S>(pool: PooledCard<S>[], c: HttpCase<S>, opts: HttpLoadOptions): Promise<HttpLoadResult> {
   if (pool.length <= opts.connections) throw new Error(`the pool has ${pool.length} cards for ${opts.connections} connections: need more cards than connections`);
+  const warmupS = opts.warmupS ?? 0;
   let good = 0;
   let bad = 0;
   let starved = 0;
+  let transportErrors = 0;
+  // Replies and errors count from the mark on; the pool is kept up to date throughout.
+  let timing = warmupS <= 0;
+  let markMs = 0;
   const inFlight = new Set<PooledCard<S>>();
   // autocannon keeps a per-request context from setupRequest to onResponse (one request in flight
   // per connection): the card rides in it.
@@ -64,7 +80,7 @@ export async function runHttpLoad<S>(pool: PooledCard<S>[], c: HttpCase<S>, opts
     url: opts.url,
     connections: opts.connections,
     pipelining: 1,
-    duration: opts.durationS,
+    duration: warmupS + opts.durationS,
     timeout: 10,
     headers: { 'content-type': 'application/json' },
     requests: [
@@ -75,7 +91,7 @@ export async function runHttpLoad<S>(pool: PooledCard<S>[], c: HttpCase<S>, opts
           const card = pool.shift();
           if (card === undefined) {
             // Cannot happen while cards outnumber connections, unless too many were retired.
-            starved++;
+            if (timing) starved++;
             ctx.card = undefined;
             return { ...req, path: '/healthz', method: 'GET', body: undefined };
           }
@@ -90,15 +106,17 @@ export async function runHttpLoad<S>(pool: PooledCard<S>[], c: HttpCase<S>, opts
           if (card === undefined || !inFlight.delete(card)) return;
           ctx.card = undefined;
           const { ok, keep } = c.check(card, status, body);
-          if (ok) good++;
-          else bad++;
+          if (timing) {
+            if (ok) good++;
+            else bad++;
+          }
           if (keep) pool.push(card);
         },
       },
     ],
   }) as unknown as autocannon.Instance & PromiseLike<autocannon.Result>;
   tracker.on('response', (_client, statusCode, _bytes, responseTimeMs) => {
-    if (statusCode !== 200) return;
+    if (!timing || statusCode !== 200) return;
     if (n === latencies.length) {
       const bigger = new Float64Array(n * 2);
       bigger.set(latencies);
@@ -106,13 +124,30 @@ export async function runHttpLoad<S>(pool: PooledCard<S>[], c: HttpCase<S>, opts
     }
     latencies[n++] = responseTimeMs;
   });
-  const result = await tracker;
-  if (starved > 0) bad += starved;
+  tracker.on('reqError', () => {
+    if (timing) transportErrors++;
+  });
+  const startMs = performance.now();
+  const mark = (): void => {
+    timing = true;
+    markMs = performance.now();
+    opts.onTimed?.();
+  };
+  const timer = warmupS > 0 ? setTimeout(mark, warmupS * 1000) : undefined;
+  if (timer === undefined) mark();
+  let endMs: number;
+  try {
+    await tracker;
+    endMs = performance.now();
+  } finally {
+    clearTimeout(timer);
+  }
+  if (markMs === 0) throw new Error(`the load ended ${((endMs - startMs) / 1000).toFixed(1)} s after it started, before its warm-up of ${warmupS} s`);
   const lat = n > 0 ? latencySummary(latencies.subarray(0, n)) : { p50Ms: NaN, p99Ms: NaN, maxMs: NaN };
   return {
     good,
-    errors: bad + result.errors + result.timeouts,
-    durationS: result.duration,
+    errors: bad + starved + transportErrors,
+    durationS: (endMs - markMs) / 1000,
     ...lat,
     poolLeft: pool.length,
   };
