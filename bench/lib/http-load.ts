@@ -66,7 +66,7 @@ export async function runHttpLoad<S>(pool: PooledCard<S>[], c: HttpCase<S>, opts
   let starved = 0;
   let transportErrors = 0;
   // Replies and errors count from the mark on; the pool is kept up to date throughout.
-  let timing = warmupS <= 0;
+  let timing = false;
   let markMs = 0;
   const inFlight = new Set<PooledCard<S>>();
   // autocannon keeps a per-request context from setupRequest to onResponse (one request in flight

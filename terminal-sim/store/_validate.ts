@@ -123,3 +123,9 @@ export function canonicalRecord(r: JournalRecord): JournalRecord {
   if (r.recovered) out.recovered = true;
   return out;
 }
+
+/** Every record checked (a bad one throws, naming `records[i]`), then in canonical shape. */
+export function checkedRecords(records: readonly JournalRecord[]): JournalRecord[] {
+  records.forEach((r, i) => checkJournalRecord(r, `records[${i}]`));
+  return records.map(canonicalRecord);
+}

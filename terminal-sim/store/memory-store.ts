@@ -9,9 +9,8 @@ import type { JournalRecord } from '../clearing/journal.js';
 import { CardNotFoundError, StoreConflictError, TerminalNotFoundError } from './card-store.js';
 import type { CardMeta, CardStore, CardStoreOptions, CardSummaryRow, JournalQuery, JournalRow, StoredImage, StoreStats, TerminalKind, TerminalRow, TerminalStateWrite } from './card-store.js';
 import {
-  canonicalRecord,
   checkCardId,
-  checkJournalRecord,
+  checkedRecords,
   checkMeta,
   checkNow,
   checkQueryLimit,
@@ -192,10 +191,10 @@ export class MemoryCardStore implements CardStore {
   /** Checks every record and builds its row (ids assigned at commit). */
   private stageRows(records: readonly JournalRecord[], cardId: string | null): JournalRow[] {
     if (!Array.isArray(records)) throw new TypeError('"records" expected an array');
-    records.forEach((r, i) => checkJournalRecord(r, `records[${i}]`));
-    if (records.length === 0) return [];
+    const checked = checkedRecords(records);
+    if (checked.length === 0) return [];
     const createdAt = readNow(this.now);
-    return records.map((r) => ({ id: 0, ...canonicalRecord(r), cardId, createdAt }));
+    return checked.map((r) => ({ id: 0, ...r, cardId, createdAt }));
   }
 
   private commitRows(rows: JournalRow[]): void {

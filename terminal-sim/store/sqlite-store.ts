@@ -36,9 +36,8 @@ import type {
 } from './card-store.js';
 import { migrate } from './sqlite-schema.js';
 import {
-  canonicalRecord,
   checkCardId,
-  checkJournalRecord,
+  checkedRecords,
   checkMeta,
   checkNow,
   checkQueryLimit,
@@ -547,11 +546,7 @@ export class SqliteCardStore implements CardStore {
         image = w.imageText;
       }
     }
-    const records = w.records.map((rec, i) => {
-      checkJournalRecord(rec, `records[${i}]`);
-      return canonicalRecord(rec);
-    });
-    return { v, t, version, image, records };
+    return { v, t, version, image, records: checkedRecords(w.records) };
   }
 
   private applyChange(w: QueuedWrite, p: ChangePlan): void {
@@ -610,10 +605,7 @@ export class SqliteCardStore implements CardStore {
   }
 
   private insertRecords(records: readonly JournalRecord[], cardId: string | null, t: number): void {
-    records.forEach((rec, i) => {
-      checkJournalRecord(rec, `records[${i}]`);
-      this.insertRecord(canonicalRecord(rec), cardId, t);
-    });
+    for (const r of checkedRecords(records)) this.insertRecord(r, cardId, t);
   }
 
   /** Appends a record already checked and made canonical. */

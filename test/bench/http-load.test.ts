@@ -37,7 +37,8 @@ describe('runHttpLoad', () => {
     const r = await runHttpLoad(pool, apduCase(), {
       url,
       connections: 2,
-      warmupS: 0.5,
+      // a second: under the full suite the two cores are busy, and the connections must be up and answered before the mark
+      warmupS: 1,
       durationS: 0.5,
       onTimed: () => {
         marks++;
