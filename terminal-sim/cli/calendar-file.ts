@@ -11,14 +11,27 @@
 import { basename } from 'node:path';
 import { CalendarDataError, chineseDaysCalendar, jsonWorkdayCalendar } from '../../engine/rules/index.js';
 import type { WorkdayCalendar } from '../../engine/rules/index.js';
+import type { CalendarOverlay } from '../server/service-messages.js';
 import { CliError } from './io.js';
 import { readJsonFile } from './json-io.js';
 
 /** chinese-days with the file's years over it. @throws CliError naming the file and the problem */
 export function readCalendarFile(path: string): WorkdayCalendar {
-  const json = readJsonFile('calendar', path);
+  return readCalendar(path).calendar;
+}
+
+/**
+ * The file's content, checked, for `serve` to hand to its service thread (a calendar object
+ * cannot cross into it; its data can). @throws CliError naming the file and the problem
+ */
+export function readCalendarOverlay(path: string): CalendarOverlay {
+  return readCalendar(path).overlay;
+}
+
+function readCalendar(path: string): { calendar: WorkdayCalendar; overlay: CalendarOverlay } {
+  const overlay = { json: readJsonFile('calendar', path), name: basename(path) };
   try {
-    return chineseDaysCalendar().overlaidWith(jsonWorkdayCalendar(json, basename(path)));
+    return { calendar: chineseDaysCalendar().overlaidWith(jsonWorkdayCalendar(overlay.json, overlay.name)), overlay };
   } catch (e) {
     if (e instanceof CalendarDataError || e instanceof RangeError) throw new CliError(`--calendar: ${e.message}`);
     throw e;

@@ -1,6 +1,6 @@
 /**
  * `ssc3 serve [--host 127.0.0.1] [--port 7777] [--data DIR | --memory] [--vpcd HOST:PORT]
- * [--token T] [--demo] [--calendar FILE] [--max-open-cards N]`: the simulator as an HTTP service
+ * [--token T] [--demo] [--calendar FILE] [--max-open-cards N] [--single-thread]`: the simulator as an HTTP service
  * (issue 5). Binds 127.0.0.1 unless told otherwise; with `--demo` issues demo cards and
  * terminals on first start and prints copy-paste examples; with `--vpcd` it is also the card side
  * of vsmartcard's vpcd (PC/SC slots 0 and 1, the demo card in slot 0); `--calendar` adds
@@ -9,12 +9,12 @@
  * SIGINT / SIGTERM, then closes the server and the store.
  */
 import { Option } from 'commander';
-import { chineseDaysCalendar } from '../../engine/rules/index.js';
 import type { WorkdayCalendar } from '../../engine/rules/index.js';
 import { DEFAULT_MAX_OPEN_CARDS } from '../server/card-service.js';
 import { startServer } from '../server/serve.js';
+import { calendarOf } from '../server/service-messages.js';
 import type { RunningServer } from '../server/serve.js';
-import { calendarWarning, readCalendarFile } from './calendar-file.js';
+import { calendarWarning, readCalendarOverlay } from './calendar-file.js';
 import { CliError, type RegisterCommand } from './io.js';
 
 interface ServeCliOptions {
@@ -27,6 +27,7 @@ interface ServeCliOptions {
   vpcd?: string;
   calendar?: string;
   maxOpenCards?: string;
+  singleThread?: boolean;
 }
 
 /** `HOST:PORT` (IPv6 in brackets) of `--vpcd`. @throws CliError */
@@ -56,15 +57,18 @@ export const registerServeCommand: RegisterCommand = (program, ctx) => {
     .option('--demo', 'issue demo cards and terminals on first start and print examples')
     .option('--vpcd <host:port>', "be the card side of vsmartcard's vpcd: PC/SC slots 0 and 1 on port and port+1 (usually 127.0.0.1:35963)")
     .option('--calendar <file>', 'working days for years chinese-days does not cover, in the shared format (laid over it)')
+    .option('--single-thread', 'run the cards, terminals and store in the HTTP thread instead of a service thread of their own (slower under load; for profiling)')
     .option('--max-open-cards <n>', `cards kept in memory at most; the least recently used beyond it are closed (their state is stored) (default ${DEFAULT_MAX_OPEN_CARDS})`)
     .action(async (o: ServeCliOptions) => {
       const port = Number(o.port);
       if (!/^\d{1,5}$/.test(o.port) || port > 65535) throw new CliError(`--port expected 0..65535, got ${JSON.stringify(o.port)}`);
       const vpcd = o.vpcd !== undefined ? parseVpcd(o.vpcd) : undefined;
       const maxOpenCards = o.maxOpenCards !== undefined ? parseMaxOpenCards(o.maxOpenCards) : undefined;
-      const calendar: WorkdayCalendar = o.calendar !== undefined ? readCalendarFile(o.calendar) : chineseDaysCalendar();
+      const overlay = o.calendar !== undefined ? readCalendarOverlay(o.calendar) : undefined;
+      const calendar: WorkdayCalendar = calendarOf(overlay);
       const say = (s: string) => ctx.io.stdout(s + '\n');
       let server;
+      let stopServer: (() => void) | undefined;
       try {
         server = await startServer({
           host: o.host,
@@ -74,8 +78,15 @@ export const registerServeCommand: RegisterCommand = (program, ctx) => {
           ...(o.token !== undefined ? { token: o.token } : {}),
           demo: o.demo === true,
           ...(vpcd ? { vpcd } : {}),
-          calendar,
+          ...(overlay ? { calendar: overlay } : {}),
           ...(maxOpenCards !== undefined ? { maxOpenCards } : {}),
+          thread: o.singleThread !== true,
+          // The cards are gone with their thread: stop, so a supervisor can start the server again.
+          onServiceExit: (e) => {
+            ctx.io.stderr(`serve: ${e.message}; stopping\n`);
+            process.exitCode = 1;
+            stopServer?.();
+          },
           // Connection changes only (no APDU data); retries while pcscd is down are not news.
           onReaderEvent: (slot, e) => {
             if (e.type === 'connected' || e.type === 'disconnected') ctx.io.stderr(`reader slot ${slot}: ${e.type}${e.type === 'disconnected' ? ` (${e.reason})` : ''}\n`);
@@ -90,6 +101,7 @@ export const registerServeCommand: RegisterCommand = (program, ctx) => {
       if (warning) ctx.io.stderr(warning + '\n');
       await new Promise<void>((resolve) => {
         const stop = () => void server.close().then(resolve, resolve);
+        stopServer = stop;
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
@@ -101,19 +113,19 @@ export function startupNotes(server: RunningServer, o: { auth: string; vpcd: { h
   const out: string[] = [];
   for (const c of server.demoCards) out.push(`  demo card      ${c.id}  ${c.profile} ${c.algorithm}`);
   for (const t of server.demoTerminals) out.push(`  demo terminal  ${t.id.padEnd(22)}  ${t.what}`);
-  const cards = server.store.listCards();
-  const first = server.insertedCard ?? server.demoCards[0]?.id ?? cards[0]?.id;
+  const cards = server.known.cardIds;
+  const first = server.insertedCard ?? server.demoCards[0]?.id ?? cards[0];
   if (!first) return out;
   const json = `-H 'content-type: application/json'`;
   const u = server.url;
   out.push('Try:');
   out.push(`  curl -s${o.auth} ${u}/v1/cards`);
-  const terminals = new Set(server.store.listTerminals().map((t) => t.id));
+  const terminals = new Set(server.known.terminalIds);
   if (!server.insertedCard) {
     out.push(`  curl -s${o.auth} ${json} -d '{"apdu":"00a4040008a000000632010105"}' ${u}/v1/cards/${first}/apdu`);
     out.push(`  curl -s${o.auth} ${json} -d '{"apdu":"805c000204"}' ${u}/v1/cards/${first}/apdu`);
   }
-  const tapCard = server.insertedCard ? (server.demoCards.find((c) => c.id !== server.insertedCard)?.id ?? cards.find((c) => c.id !== server.insertedCard)?.id ?? first) : first;
+  const tapCard = server.insertedCard ? (server.demoCards.find((c) => c.id !== server.insertedCard)?.id ?? cards.find((c) => c !== server.insertedCard) ?? first) : first;
   if (terminals.has('gate-entry') && terminals.has('gate-exit')) {
     out.push(`  curl -s${o.auth} ${json} -d '{"cardId":"${tapCard}"}' ${u}/v1/terminals/gate-entry/taps`);
     out.push(`  curl -s${o.auth} ${json} -d '{"cardId":"${tapCard}"}' ${u}/v1/terminals/gate-exit/taps`);

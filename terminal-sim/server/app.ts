@@ -12,10 +12,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { WorkdayCalendar } from '../../engine/rules/index.js';
-import type { CardStore } from '../store/index.js';
-import { CardService } from './card-service.js';
-import type { CardIdGenerator } from './card-service.js';
+import { localServices } from './api-services.js';
+import type { ApiServices, LocalServicesOptions } from './api-services.js';
 import { ApiError, internalErrorBody } from './errors.js';
 import { cardRoutes } from './routes/cards.js';
 import { cardWsRoutes } from './routes/cards-ws.js';
@@ -25,9 +23,6 @@ import { statusRoutes } from './routes/status.js';
 import { journalRoutes } from './routes/journal.js';
 import { readerRoutes } from './routes/readers.js';
 import { terminalRoutes } from './routes/terminals.js';
-import { ReaderService } from './reader-service.js';
-import type { ReaderServiceOptions } from './reader-service.js';
-import { TerminalService } from './terminal-service.js';
 
 /** Request bodies above this are refused with 413 (an extended APDU in hex is ~128 KiB). */
 export const BODY_LIMIT = 256 * 1024;
@@ -43,26 +38,16 @@ export const REDACT_PATHS = [
   '*.image',
 ];
 
-export interface BuildAppOptions {
-  store: CardStore;
+export interface BuildAppOptions extends Partial<LocalServicesOptions> {
+  /**
+   * The services behind the routes (startServiceThread's); the app closes them when it closes.
+   * Without it the app builds localServices over `store` and `now` (both then required).
+   */
+  services?: ApiServices;
   /** When set, every route but /healthz requires `Authorization: Bearer <token>`. */
   token?: string;
   /** false (default) for silence; true or pino options to log (redaction always applies). */
   logger?: boolean | { level?: string; stream?: { write(line: string): void } };
-  /** Epoch ms: the clock of issued and opened cards. */
-  now: () => number;
-  /** Cards created without a seed get seed + 1, seed + 2, … (default 0). */
-  seed?: number;
-  /** Card ids from the issued card's serial and seed (default `card-<serial>`). */
-  newId?: CardIdGenerator;
-  /** vpcd's address: the server gets PC/SC reader slots (`/v1/readers`). */
-  vpcd?: { host: string; port: number };
-  /** Slot connection events (no APDU data). */
-  onReaderEvent?: ReaderServiceOptions['onEvent'];
-  /** The working-day calendar the terminals' fares use (default: chinese-days). */
-  calendar?: WorkdayCalendar;
-  /** Cards kept open in memory at most (CardServiceOptions.maxOpenCards). */
-  maxOpenCards?: number;
 }
 
 declare module 'fastify' {
@@ -148,34 +133,29 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     },
   });
 
-  const cards = new CardService({
-    store: opts.store,
-    now: opts.now,
-    seedBase: opts.seed ?? 0,
-    ...(opts.newId ? { newId: opts.newId } : {}),
-    ...(opts.maxOpenCards !== undefined ? { maxOpenCards: opts.maxOpenCards } : {}),
-  });
-  const terminals = new TerminalService({ store: opts.store, cards, now: opts.now, ...(opts.calendar ? { calendar: opts.calendar } : {}) });
-  const readers = new ReaderService({ cards, ...(opts.vpcd ? { vpcd: opts.vpcd } : {}), ...(opts.onReaderEvent ? { onEvent: opts.onReaderEvent } : {}) });
-  app.addHook('onClose', async () => {
-    readers.close();
-    terminals.close();
-    cards.close();
-  });
+  const services = opts.services ?? localServicesOf(opts);
+  app.addHook('onClose', async () => services.close());
 
   // Before every route: it wraps them all (an upgrade to a plain HTTP route is closed). maxPayload as
   // the HTTP body limit: a larger WebSocket message closes the socket with 1009.
   await app.register(websocket, { options: { maxPayload: BODY_LIMIT } });
   await app.register(healthRoutes);
   await app.register(docsRoutes);
-  await app.register(cardRoutes, { cards });
-  await app.register(cardWsRoutes, { cards });
-  await app.register(terminalRoutes, { terminals });
-  await app.register(journalRoutes, { store: opts.store });
-  await app.register(readerRoutes, { readers });
-  await app.register(statusRoutes, { store: opts.store, cards });
+  await app.register(cardRoutes, { cards: services.cards });
+  await app.register(cardWsRoutes, { cards: services.cards });
+  await app.register(terminalRoutes, { terminals: services.terminals });
+  await app.register(journalRoutes, { journal: services.journal });
+  await app.register(readerRoutes, { readers: services.readers });
+  await app.register(statusRoutes, { status: services.status });
   await app.ready();
   return app;
+}
+
+/** @throws TypeError without a store or a clock */
+function localServicesOf(opts: BuildAppOptions): ApiServices {
+  const { store, now } = opts;
+  if (store === undefined || now === undefined) throw new TypeError('buildApp expected "services", or "store" and "now"');
+  return localServices({ ...opts, store, now });
 }
 
 /** Maps anything thrown during a request onto the error table. */

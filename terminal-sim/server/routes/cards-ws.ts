@@ -7,19 +7,19 @@
  *   → a text reply with the JSON `{code, message}` of the error table; the connection stays open;
  * - an unknown card (at connect, or deleted meanwhile) → close 4404 with the error message as reason.
  *
- * Each APDU goes through CardService.transmit, the path of the HTTP route, so the card state is saved
+ * Each APDU goes through the cards' transmit, the path of the HTTP route, so the card state is saved
  * before the reply. Auth (the bearer token) is the app's onRequest hook: it runs before the upgrade.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { WebSocket } from '@fastify/websocket';
-import type { CardService } from '../card-service.js';
+import type { ApiServices } from '../api-services.js';
 import { ApiError, internalErrorBody } from '../errors.js';
 import type { ErrorBody } from '../errors.js';
 import { MAX_APDU_LEN, MIN_APDU_LEN, parseApduHex } from '../hex.js';
 import { CardIdParams } from '../schemas/cards.js';
 
 export interface CardWsRoutesOptions {
-  cards: CardService;
+  cards: ApiServices['cards'];
 }
 
 /** A `ws` message payload (ws's RawData, spelled out so this file needs no @types/ws). */
@@ -64,27 +64,34 @@ export const cardWsRoutes: FastifyPluginAsyncTypebox<CardWsRoutesOptions> = asyn
       const { id } = req.params;
       const closeUnknown = (err: ApiError) => socket.close(WS_CLOSE_UNKNOWN_CARD, closeReason(err.message));
       const sendError = (body: ErrorBody) => socket.send(JSON.stringify(body));
+      let open = true;
 
-      try {
-        cards.detail(id);
-      } catch (e) {
+      // The listener is attached before anything is awaited (a message arriving meanwhile would
+      // be lost), and each message waits for the one before: replies keep the order of the
+      // messages, and none goes out after the card is found unknown.
+      let turn: Promise<unknown> = cards.detail(id).catch((e: unknown) => {
+        open = false;
         if (e instanceof ApiError && e.code === 'UNKNOWN_CARD') return closeUnknown(e);
         req.log.error({ err: e }, 'websocket open failed');
-        return socket.close(1011, 'internal server error');
-      }
-
-      // Messages arrive in order and transmit is synchronous, so the replies keep the order too.
+        socket.close(1011, 'internal server error');
+      });
       socket.on('message', (data: RawData, isBinary: boolean) => {
-        try {
-          const { response, sw } = cards.transmit(id, commandOf(data, isBinary));
-          if (isBinary) socket.send(Buffer.from(response + sw, 'hex'), { binary: true });
-          else socket.send(response + sw);
-        } catch (e) {
-          if (e instanceof ApiError && e.code === 'UNKNOWN_CARD') return closeUnknown(e);
-          if (e instanceof ApiError && e.statusCode < 500) return sendError(e.toBody());
-          req.log.error({ err: e }, 'websocket APDU failed');
-          sendError(internalErrorBody());
-        }
+        turn = turn.then(async () => {
+          if (!open) return;
+          try {
+            const { response, sw } = await cards.transmit(id, commandOf(data, isBinary));
+            if (isBinary) socket.send(Buffer.from(response + sw, 'hex'), { binary: true });
+            else socket.send(response + sw);
+          } catch (e) {
+            if (e instanceof ApiError && e.code === 'UNKNOWN_CARD') {
+              open = false;
+              return closeUnknown(e);
+            }
+            if (e instanceof ApiError && e.statusCode < 500) return sendError(e.toBody());
+            req.log.error({ err: e }, 'websocket APDU failed');
+            sendError(internalErrorBody());
+          }
+        });
       });
     },
   });

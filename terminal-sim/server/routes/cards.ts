@@ -5,7 +5,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { CardService } from '../card-service.js';
+import type { ApiServices } from '../api-services.js';
 import { parseApduHex } from '../hex.js';
 import { pageLimit } from '../paging.js';
 import {
@@ -24,7 +24,7 @@ import {
 import { ERROR_RESPONSES } from '../schemas/common.js';
 
 export interface CardRoutesOptions {
-  cards: CardService;
+  cards: ApiServices['cards'];
 }
 
 const tags = ['cards'];
@@ -40,7 +40,7 @@ export const cardRoutes: FastifyPluginAsyncTypebox<CardRoutesOptions> = async (a
       schema: { tags, summary: 'issue a card', body: CreateCardBody, response: { 201: CardSummary, ...ERROR_RESPONSES } },
     },
     async (req, reply) => {
-      const summary = cards.create(req.body);
+      const summary = await cards.create(req.body);
       return reply.code(201).send(summary);
     },
   );
@@ -63,7 +63,7 @@ export const cardRoutes: FastifyPluginAsyncTypebox<CardRoutesOptions> = async (a
     '/v1/cards/:id',
     { schema: { tags, summary: 'delete a card', params: CardIdParams, response: { 204: Type.Null(), ...ERROR_RESPONSES } } },
     async (req, reply) => {
-      cards.remove(req.params.id);
+      await cards.remove(req.params.id);
       return reply.code(204).send(null);
     },
   );
@@ -71,7 +71,7 @@ export const cardRoutes: FastifyPluginAsyncTypebox<CardRoutesOptions> = async (a
   app.post(
     '/v1/cards/:id/reset',
     { schema: { tags, summary: 'cold reset (power off, power on)', params: CardIdParams, response: { 200: ResetReply, ...ERROR_RESPONSES } } },
-    async (req) => ({ atr: cards.reset(req.params.id) }),
+    async (req) => ({ atr: await cards.reset(req.params.id) }),
   );
 
   app.post(
@@ -99,6 +99,6 @@ export const cardRoutes: FastifyPluginAsyncTypebox<CardRoutesOptions> = async (a
         response: { 200: FaultsReply, ...ERROR_RESPONSES },
       },
     },
-    async (req) => ({ tear: cards.injectTear(req.params.id, req.body.tear) }),
+    async (req) => ({ tear: await cards.injectTear(req.params.id, req.body.tear) }),
   );
 };

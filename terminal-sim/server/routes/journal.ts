@@ -8,7 +8,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { purseCrypto } from '../../../engine/index.js';
 import { clear } from '../../clearing/clear.js';
 import type { JournalRecord } from '../../clearing/journal.js';
-import type { CardStore } from '../../store/index.js';
+import type { ApiServices } from '../api-services.js';
 import { ApiError } from '../errors.js';
 import { pageLimit } from '../paging.js';
 import { ERROR_RESPONSES } from '../schemas/common.js';
@@ -16,7 +16,7 @@ import { ClearingBody, ClearingReply, JournalQuerySchema, JournalReply } from '.
 import { parseAt } from '../terminal-service.js';
 
 export interface JournalRoutesOptions {
-  store: CardStore;
+  journal: ApiServices['journal'];
 }
 
 /** `since`: epoch ms digits, or ISO 8601 with a zone. @throws ApiError BAD_REQUEST */
@@ -30,7 +30,7 @@ function parseSince(since: string | undefined): number | undefined {
   }
 }
 
-export const journalRoutes: FastifyPluginAsyncTypebox<JournalRoutesOptions> = async (app, { store }) => {
+export const journalRoutes: FastifyPluginAsyncTypebox<JournalRoutesOptions> = async (app, { journal }) => {
   app.get(
     '/v1/journal',
     { schema: { tags: ['journal'], summary: 'the transaction journal, oldest first, paged', querystring: JournalQuerySchema, response: { 200: JournalReply, ...ERROR_RESPONSES } } },
@@ -39,7 +39,7 @@ export const journalRoutes: FastifyPluginAsyncTypebox<JournalRoutesOptions> = as
       const limit = pageLimit(q.limit);
       const since = parseSince(q.since);
       // One row more than asked tells whether another page follows.
-      const rows = store.journal({
+      const rows = await journal({
         ...(q.cardId !== undefined ? { cardId: q.cardId } : {}),
         ...(since !== undefined ? { since } : {}),
         ...(q.afterId !== undefined ? { afterId: Number(q.afterId) } : {}),

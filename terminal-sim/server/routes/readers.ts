@@ -1,18 +1,18 @@
 /** PC/SC reader slot routes (issue 5, "HTTP API"): list, insert a card, remove it. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { ReaderService } from '../reader-service.js';
+import type { ApiServices } from '../api-services.js';
 import { ERROR_RESPONSES } from '../schemas/common.js';
 import { InsertBody, ReaderList, ReaderSchema, SlotParams } from '../schemas/terminals.js';
 
 export interface ReaderRoutesOptions {
-  readers: ReaderService;
+  readers: ApiServices['readers'];
 }
 
 const tags = ['readers'];
 
 export const readerRoutes: FastifyPluginAsyncTypebox<ReaderRoutesOptions> = async (app, { readers }) => {
   app.get('/v1/readers', { schema: { tags, summary: 'the PC/SC slots (empty without --vpcd)', response: { 200: ReaderList, ...ERROR_RESPONSES } } }, async () => ({
-    readers: readers.list(),
+    readers: await readers.list(),
   }));
 
   app.post(

@@ -6,13 +6,11 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { CardStore } from '../../store/index.js';
-import type { CardService } from '../card-service.js';
+import type { ApiServices } from '../api-services.js';
 import { ERROR_RESPONSES } from '../schemas/common.js';
 
 export interface StatusRoutesOptions {
-  store: CardStore;
-  cards: CardService;
+  status: ApiServices['status'];
 }
 
 const Count = Type.Integer({ minimum: 0 });
@@ -33,10 +31,10 @@ export const StatusReply = Type.Object(
   { additionalProperties: false },
 );
 
-export const statusRoutes: FastifyPluginAsyncTypebox<StatusRoutesOptions> = async (app, { store, cards }) => {
+export const statusRoutes: FastifyPluginAsyncTypebox<StatusRoutesOptions> = async (app, { status }) => {
   app.get(
     '/v1/status',
     { schema: { tags: ['status'], summary: 'the store (group commits) and the cards open in memory', response: { 200: StatusReply, ...ERROR_RESPONSES } } },
-    async () => ({ store: store.stats(), cards: { open: cards.openCount, maxOpen: cards.maxOpenCards } }),
+    async () => status(),
   );
 };

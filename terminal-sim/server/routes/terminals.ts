@@ -7,10 +7,10 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ERROR_RESPONSES } from '../schemas/common.js';
 import { CreateTerminalBody, LoadBody, LoadReply, TapBody, TapReply, TerminalIdParams, TerminalList, TerminalSchema } from '../schemas/terminals.js';
-import type { TerminalService } from '../terminal-service.js';
+import type { ApiServices } from '../api-services.js';
 
 export interface TerminalRoutesOptions {
-  terminals: TerminalService;
+  terminals: ApiServices['terminals'];
 }
 
 const tags = ['terminals'];
@@ -19,11 +19,11 @@ export const terminalRoutes: FastifyPluginAsyncTypebox<TerminalRoutesOptions> = 
   app.post(
     '/v1/terminals',
     { schema: { tags, summary: 'create a gate, bus validator or top-up point (with its PSAM)', body: CreateTerminalBody, response: { 201: TerminalSchema, ...ERROR_RESPONSES } } },
-    async (req, reply) => reply.code(201).send(terminals.create(req.body)),
+    async (req, reply) => reply.code(201).send(await terminals.create(req.body)),
   );
 
   app.get('/v1/terminals', { schema: { tags, summary: 'list terminals', response: { 200: TerminalList, ...ERROR_RESPONSES } } }, async () => ({
-    terminals: terminals.list(),
+    terminals: await terminals.list(),
   }));
 
   app.get(

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { BODY_LIMIT } from '../../../terminal-sim/server/app.js';
 import { WS_CLOSE_UNKNOWN_CARD } from '../../../terminal-sim/server/routes/cards-ws.js';
-import { GET_CHALLENGE, READ_0015, SELECT_TRANSIT, makeApp } from './helpers.js';
+import { GET_CHALLENGE, READ_0015, SELECT_TRANSIT, makeApp, makeThreadApp } from './helpers.js';
 
 let app: FastifyInstance;
 const open: Client[] = [];
@@ -72,9 +72,13 @@ async function newCard(headers: Record<string, string> = {}): Promise<string> {
 const httpApdu = (id: string, hex: string, headers: Record<string, string> = {}) =>
   app.inject({ method: 'POST', url: `/v1/cards/${id}/apdu`, headers, payload: { apdu: hex } });
 
-describe('WebSocket /v1/cards/:id/apdu', () => {
+// Both ways the server runs: the cards in the HTTP thread, and in a service thread (`ssc3 serve`).
+describe.each([
+  ['in the HTTP thread', makeApp],
+  ['in a service thread', makeThreadApp],
+] as const)('WebSocket /v1/cards/:id/apdu, cards %s', (_where, make) => {
   it('text in, text out: SELECT transit then READ BINARY 0015, as the HTTP route answers', async () => {
-    ({ app } = await makeApp());
+    ({ app } = await make());
     const id = await newCard();
     const ws = await connect(id);
     const select = await ws.text(SELECT_TRANSIT.toUpperCase());
@@ -88,7 +92,7 @@ describe('WebSocket /v1/cards/:id/apdu', () => {
   });
 
   it('binary in, binary out: the same bytes as the hex', async () => {
-    ({ app } = await makeApp());
+    ({ app } = await make());
     const id = await newCard();
     const ws = await connect(id);
     const select = await ws.binary(Buffer.from(SELECT_TRANSIT, 'hex'));
@@ -99,7 +103,7 @@ describe('WebSocket /v1/cards/:id/apdu', () => {
   });
 
   it('bad messages get a JSON error of the table; the connection stays open', async () => {
-    ({ app } = await makeApp());
+    ({ app } = await make());
     const id = await newCard();
     const ws = await connect(id);
     expect(JSON.parse(await ws.text('00a4zz00'))).toEqual({ code: 'BAD_HEX', message: `"apdu" expected hex digits, got 'z' at position 4` });
@@ -120,14 +124,14 @@ describe('WebSocket /v1/cards/:id/apdu', () => {
   });
 
   it('a message above the body limit closes the socket with 1009', async () => {
-    ({ app } = await makeApp());
+    ({ app } = await make());
     const ws = await connect(await newCard());
     ws.ws.send('0'.repeat(BODY_LIMIT + 2));
     expect((await ws.closed).code).toBe(1009);
   });
 
   it('an unknown card closes with 4404 and a reason; a card deleted meanwhile too', async () => {
-    ({ app } = await makeApp());
+    ({ app } = await make());
     const unknown = await connect('card-nope');
     expect(await unknown.closed).toEqual({ code: WS_CLOSE_UNKNOWN_CARD, reason: 'card "card-nope" not found' });
     // the longest id the router takes (100 characters) still fits the 123 bytes of a close reason
@@ -143,7 +147,7 @@ describe('WebSocket /v1/cards/:id/apdu', () => {
   });
 
   it('a torn APDU answers CARD_TORN; the state is shared with (and saved for) the HTTP routes', async () => {
-    ({ app } = await makeApp());
+    ({ app } = await make());
     const id = await newCard();
     const f = await app.inject({ method: 'POST', url: `/v1/cards/${id}/faults`, payload: { tear: { afterApdus: 1, phase: 'after-commit' } } });
     expect(f.statusCode).toBe(200);
@@ -159,7 +163,7 @@ describe('WebSocket /v1/cards/:id/apdu', () => {
   });
 
   it('the token is required for the upgrade: 401 before it otherwise', async () => {
-    ({ app } = await makeApp({ token: 's3cret' }));
+    ({ app } = await make({ token: 's3cret' }));
     const auth = { authorization: 'Bearer s3cret' };
     const id = await newCard(auth);
     await expect(app.injectWS(`/v1/cards/${id}/apdu`)).rejects.toThrow('Unexpected server response: 401');
@@ -171,7 +175,7 @@ describe('WebSocket /v1/cards/:id/apdu', () => {
   });
 
   it('a plain GET (no upgrade) is a 400 of the table; the route is not in the OpenAPI document', async () => {
-    ({ app } = await makeApp());
+    ({ app } = await make());
     const id = await newCard();
     const res = await app.inject({ method: 'GET', url: `/v1/cards/${id}/apdu` });
     expect(res.statusCode).toBe(400);

@@ -8,13 +8,16 @@ import { describe, expect, it } from 'vitest';
 import type { InjectOptions } from 'fastify';
 import { seededRng } from '../../../engine/index.js';
 import { ERRORS } from '../../../terminal-sim/server/errors.js';
-import { SELECT_TRANSIT, makeApp } from './helpers.js';
+import { SELECT_TRANSIT, makeApp, makeThreadApp } from './helpers.js';
 
 const REQUESTS = Number(process.env.FUZZ_HTTP ?? 1500);
 
 describe('HTTP fuzz: malformed requests', () => {
-  it(`${REQUESTS} malformed requests → all 4xx, zero 5xx, server still serves`, async () => {
-    const { app } = await makeApp({ seed: 9 });
+  it.each([
+    ['in the HTTP thread', makeApp],
+    ['in a service thread', makeThreadApp],
+  ] as const)(`${REQUESTS} malformed requests → all 4xx, zero 5xx, server still serves (cards %s)`, async (_where, make) => {
+    const { app } = await make({ seed: 9 });
     const { id } = (await app.inject({ method: 'POST', url: '/v1/cards', payload: {} })).json();
     const gate = (await app.inject({ method: 'POST', url: '/v1/terminals', payload: { kind: 'gate', direction: 'entry' } })).json().id as string;
     const rng = seededRng('http-fuzz');

@@ -9,11 +9,12 @@ import { run, type CliIo } from '../../../terminal-sim/cli/main.js';
 import { startupNotes } from '../../../terminal-sim/cli/serve-command.js';
 import { DEMO_CARDS, DEMO_TERMINALS, startServer } from '../../../terminal-sim/server/serve.js';
 import { FakeVpcd } from '../transport/fake-vpcd.js';
+import { THREAD_EXEC_ARGV } from './helpers.js';
 
 describe('startServer', () => {
   it('serves /healthz and the demo cards on a loopback port; cards survive a restart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ssc3-serve-'));
-    const s = await startServer({ port: 0, dataDir: dir, demo: true, now: () => Date.UTC(2026, 0, 5) });
+    const s = await startServer({ port: 0, dataDir: dir, demo: true, thread: false, now: () => Date.UTC(2026, 0, 5) });
     try {
       expect(s.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(s.demoCards).toHaveLength(DEMO_CARDS.length);
@@ -36,7 +37,7 @@ describe('startServer', () => {
     } finally {
       await s.close();
     }
-    const again = await startServer({ port: 0, dataDir: dir, demo: true });
+    const again = await startServer({ port: 0, dataDir: dir, demo: true, threadExecArgv: THREAD_EXEC_ARGV });
     try {
       expect(again.demoCards).toEqual([]);
       expect(again.demoTerminals).toEqual([]);
@@ -50,7 +51,7 @@ describe('startServer', () => {
   it('with vpcd and --demo, a standard 3DES demo card waits in slot 0', async () => {
     const driver = new FakeVpcd();
     const port = await driver.listen();
-    const s = await startServer({ port: 0, memory: true, demo: true, vpcd: { host: '127.0.0.1', port } });
+    const s = await startServer({ port: 0, memory: true, demo: true, vpcd: { host: '127.0.0.1', port }, threadExecArgv: THREAD_EXEC_ARGV });
     try {
       const first = DEMO_CARDS.findIndex((c) => c.profile === 'beijing-standard' && c.algorithm === '3des');
       expect(s.insertedCard).toBe(s.demoCards[first].id);
@@ -65,7 +66,7 @@ describe('startServer', () => {
   });
 
   it('--token: 401 without it, /healthz stays open', async () => {
-    const s = await startServer({ port: 0, memory: true, token: 't0ken' });
+    const s = await startServer({ port: 0, memory: true, token: 't0ken', threadExecArgv: THREAD_EXEC_ARGV });
     try {
       expect((await fetch(`${s.url}/v1/cards`)).status).toBe(401);
       expect((await fetch(`${s.url}/v1/cards`, { headers: { authorization: 'Bearer t0ken' } })).status).toBe(200);

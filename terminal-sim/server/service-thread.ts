@@ -1,0 +1,147 @@
+/**
+ * The services in a worker thread of their own (service-worker.ts), seen from the HTTP thread as
+ * ApiServices: each call is a message, each answer a message back, in order.
+ *
+ * Why a thread: a full tap costs the server about 60 µs of HTTP work (parsing, schemas, the
+ * socket) and 150–200 µs of card, PSAM and SQLite work. On one thread they add up; on two the
+ * HTTP work of some requests overlaps the card work of others (README "Benchmarks"). Card state
+ * stays in one thread, so the flows, locks and group commits are those of the single-thread
+ * server.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { VpcdEvent } from '../transport/vpcd.js';
+import { API_METHODS } from './api-services.js';
+import type { ApiServices } from './api-services.js';
+import { decodeError } from './service-messages.js';
+import type { FromService, ServicePart, ServiceSpec, ToService } from './service-messages.js';
+
+export interface ServiceThreadOptions {
+  spec: ServiceSpec;
+  /** Slot connection events, forwarded from the thread. */
+  onReaderEvent?: (slot: number, event: VpcdEvent) => void;
+  /** The thread stopped without close() (a crash in it): every later call fails. */
+  onExit?: (error: Error) => void;
+  /**
+   * The worker's Node flags (default: this process's). Tests running the TypeScript sources pass
+   * a loader here.
+   */
+  execArgv?: string[];
+}
+
+export interface ServiceThread extends ApiServices {
+  /** The worker's thread id (for logs and tests). */
+  readonly threadId: number;
+}
+
+/** service-worker.js next to this module, or service-worker.ts when running from sources. */
+function workerUrl(): URL {
+  const js = new URL('./service-worker.js', import.meta.url);
+  return existsSync(fileURLToPath(js)) ? js : new URL('./service-worker.ts', import.meta.url);
+}
+
+/**
+ * Starts the thread and waits until its store is open.
+ * @throws Error with the thread's own message when the store or services cannot start
+ */
+export async function startServiceThread(opts: ServiceThreadOptions): Promise<ServiceThread> {
+  const worker = new Worker(workerUrl(), { workerData: opts.spec, ...(opts.execArgv ? { execArgv: opts.execArgv } : {}) });
+  const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  let nextId = 0;
+  let stopped: Error | undefined;
+  let closing: Promise<void> | undefined;
+  let markReady!: () => void;
+  let markFailed!: (e: Error) => void;
+  const ready = new Promise<void>((resolve, reject) => {
+    markReady = resolve;
+    markFailed = reject;
+  });
+  let markClosed!: () => void;
+  const closed = new Promise<void>((resolve) => (markClosed = resolve));
+
+  const stop = (e: Error) => {
+    stopped ??= e;
+    for (const p of pending.values()) p.reject(stopped);
+    pending.clear();
+  };
+
+  worker.on('message', (m: FromService) => {
+    switch (m.t) {
+      case 'result':
+      case 'error': {
+        const p = pending.get(m.id);
+        if (!p) return;
+        pending.delete(m.id);
+        if (m.t === 'result') p.resolve(m.value);
+        else p.reject(decodeError(m.error));
+        return;
+      }
+      case 'reader':
+        opts.onReaderEvent?.(m.slot, m.event);
+        return;
+      case 'ready':
+        markReady();
+        return;
+      case 'failed':
+        markFailed(decodeError(m.error));
+        return;
+      case 'closed':
+        markClosed();
+        return;
+    }
+  });
+  worker.on('error', (e) => {
+    markFailed(e);
+    stop(new Error(`the service thread failed: ${e.message}`));
+  });
+  worker.on('exit', (code) => {
+    markClosed();
+    markFailed(new Error(`the service thread exited with code ${code} before it was ready`));
+    if (closing === undefined) {
+      const e = stopped ?? new Error(`the service thread exited with code ${code}`);
+      stop(e);
+      opts.onExit?.(e);
+    } else stop(new Error('the services are closed'));
+  });
+
+  try {
+    await ready;
+  } catch (e) {
+    await worker.terminate();
+    throw e;
+  }
+
+  const call = (part: ServicePart, method: string) => (...args: unknown[]) =>
+    new Promise<unknown>((resolve, reject) => {
+      if (stopped) return reject(stopped);
+      if (closing) return reject(new Error('the services are closed'));
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ t: 'call', id, part, method, args } satisfies ToService);
+    });
+  const part = <P extends 'cards' | 'terminals' | 'readers'>(p: P, methods: readonly string[]) =>
+    Object.fromEntries(methods.map((m) => [m, call(p, m)])) as unknown as ApiServices[P];
+
+  return {
+    threadId: worker.threadId,
+    cards: part('cards', API_METHODS.cards),
+    terminals: part('terminals', API_METHODS.terminals),
+    readers: part('readers', API_METHODS.readers),
+    journal: call('top', 'journal') as ApiServices['journal'],
+    status: call('top', 'status') as ApiServices['status'],
+    close() {
+      closing ??= (async () => {
+        if (stopped === undefined) {
+          worker.postMessage({ t: 'close' } satisfies ToService);
+          // The thread commits what is queued and checkpoints first; a hung one is ended.
+          const timer = setTimeout(() => void worker.terminate(), 10_000);
+          await closed;
+          clearTimeout(timer);
+        }
+        await worker.terminate();
+      })();
+      return closing;
+    },
+  };
+}

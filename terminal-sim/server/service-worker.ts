@@ -1,0 +1,115 @@
+/**
+ * The service thread's entry (started by service-thread.ts): it opens the store of the spec in
+ * workerData, builds the services around it, and answers calls in the order they come.
+ *
+ * At most MAX_CALLS_PER_TURN calls start per event-loop turn. A tap's write joins the group
+ * commit of its turn (SqliteCardStore.saveChangeAndJournalGrouped), so this caps a commit at
+ * about that many taps; while one batch runs and commits here, the HTTP thread sends the
+ * previous batch's replies and parses the next requests. Without the cap a saturated server
+ * fell into lock step — the HTTP thread parses every connection's request, this thread runs
+ * and commits them all in one batch, then the HTTP thread writes every reply — each thread
+ * idle while the other worked.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { MemoryCardStore, SqliteCardStore } from '../store/index.js';
+import type { CardStore } from '../store/index.js';
+import { API_METHODS, localServices } from './api-services.js';
+import type { ApiServices } from './api-services.js';
+import { calendarOf, encodeError } from './service-messages.js';
+import type { FromService, ServiceSpec, ToService } from './service-messages.js';
+
+/**
+ * Measured with 128 connections of taps (wrk, two cores): 32 per turn gave 4,489–4,848 taps/s,
+ * 48 gave 5,384–5,987 and 64 gave 4,501–4,694, against 3,353–4,695 for the single thread.
+ */
+export const MAX_CALLS_PER_TURN = 48;
+
+const port = parentPort!;
+const spec = workerData as ServiceSpec;
+const send = (m: FromService) => port.postMessage(m);
+
+let store: CardStore | undefined;
+let services: ApiServices;
+try {
+  store = spec.store.kind === 'memory' ? new MemoryCardStore({ now: Date.now }) : new SqliteCardStore(spec.store.path, { now: Date.now });
+  services = localServices({
+    store,
+    now: Date.now,
+    ...(spec.seed !== undefined ? { seed: spec.seed } : {}),
+    ...(spec.vpcd ? { vpcd: spec.vpcd } : {}),
+    ...(spec.maxOpenCards !== undefined ? { maxOpenCards: spec.maxOpenCards } : {}),
+    calendar: calendarOf(spec.calendar),
+    onReaderEvent: (slot, event) => send({ t: 'reader', slot, event }),
+  });
+} catch (e) {
+  store?.close();
+  send({ t: 'failed', error: encodeError(e) });
+  port.close();
+  throw e;
+}
+
+/** The function a call names, or undefined when the part or method is not in API_METHODS. */
+function target(part: string, method: string): ((...args: unknown[]) => Promise<unknown>) | undefined {
+  if (part === 'top') return (API_METHODS.top as readonly string[]).includes(method) ? (services[method as 'journal'] as (...a: unknown[]) => Promise<unknown>) : undefined;
+  if (part !== 'cards' && part !== 'terminals' && part !== 'readers') return undefined;
+  if (!(API_METHODS[part] as readonly string[]).includes(method)) return undefined;
+  return (services[part] as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[method];
+}
+
+/** Calls started and not yet answered; close() waits for them. */
+let inFlight = 0;
+let onIdle: (() => void) | undefined;
+
+async function call(m: Extract<ToService, { t: 'call' }>): Promise<void> {
+  inFlight++;
+  try {
+    const f = target(m.part, m.method);
+    if (!f) throw new TypeError(`no service method ${m.part}.${m.method}`);
+    send({ t: 'result', id: m.id, value: await f(...m.args) });
+  } catch (e) {
+    send({ t: 'error', id: m.id, error: encodeError(e) });
+  } finally {
+    if (--inFlight === 0) onIdle?.();
+  }
+}
+
+/** After the calls in flight have answered (their group commit runs on its own turn). */
+async function close(): Promise<void> {
+  if (inFlight > 0) await new Promise<void>((resolve) => (onIdle = resolve));
+  try {
+    await services.close();
+  } finally {
+    store!.close();
+    send({ t: 'closed' });
+    port.close();
+  }
+}
+
+const queue: ToService[] = [];
+let scheduled = false;
+
+function pump(): void {
+  scheduled = false;
+  for (let n = 0; n < MAX_CALLS_PER_TURN && queue.length > 0; n++) {
+    const m = queue.shift()!;
+    if (m.t === 'close') {
+      queue.length = 0;
+      void close();
+      return;
+    }
+    void call(m);
+  }
+  if (queue.length > 0) schedule();
+}
+
+function schedule(): void {
+  if (scheduled) return;
+  scheduled = true;
+  setImmediate(pump);
+}
+
+port.on('message', (m: ToService) => {
+  queue.push(m);
+  schedule();
+});
+send({ t: 'ready' });

@@ -1,0 +1,93 @@
+// The services in a worker thread (service-thread.ts, what `ssc3 serve` runs): calls and answers
+// cross intact (bytes, ApiErrors with their status, other errors), answers come back in order, a
+// thread that cannot open its store says why, and close() commits what is queued before the
+// thread ends — every tap answered is in the journal when the file is opened again.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../../../terminal-sim/server/errors.js';
+import { startServiceThread } from '../../../terminal-sim/server/service-thread.js';
+import type { ServiceThread } from '../../../terminal-sim/server/service-thread.js';
+import type { ServiceSpec } from '../../../terminal-sim/server/service-messages.js';
+import { SqliteCardStore } from '../../../terminal-sim/store/index.js';
+import { SELECT_TRANSIT, THREAD_EXEC_ARGV } from './helpers.js';
+
+const hex = (h: string) => Uint8Array.from(Buffer.from(h, 'hex'));
+const started: ServiceThread[] = [];
+afterEach(async () => {
+  for (const t of started.splice(0)) await t.close();
+});
+
+async function start(spec: ServiceSpec = { store: { kind: 'memory' } }): Promise<ServiceThread> {
+  const t = await startServiceThread({ spec, execArgv: THREAD_EXEC_ARGV });
+  started.push(t);
+  return t;
+}
+
+describe('service thread', () => {
+  it('answers from another thread: cards, APDU bytes, terminals, journal, status', async () => {
+    const t = await start({ store: { kind: 'memory' }, seed: 40 });
+    expect(t.threadId).toBeGreaterThan(0);
+    const card = await t.cards.create({ balanceFen: 1000 });
+    expect(card.id).toMatch(/^card-/);
+    expect((await t.cards.detail(card.id)).id).toBe(card.id);
+    await t.cards.reset(card.id);
+    expect(await t.cards.transmit(card.id, hex(SELECT_TRANSIT))).toMatchObject({ sw: '9000' });
+    expect(await t.cards.transmit(card.id, hex('805c000204'))).toEqual({ response: '000003e8', sw: '9000' });
+    const entry = await t.terminals.create({ kind: 'gate', direction: 'entry' });
+    const tap = await t.terminals.tap(entry.id, { cardId: card.id });
+    expect(tap.outcome).toBe('entered');
+    const rows = await t.journal({ cardId: card.id });
+    expect(rows.length).toBe(1);
+    expect(await t.status()).toEqual({ store: { kind: 'memory' }, cards: { open: 1, maxOpen: expect.any(Number) } });
+    expect(await t.readers.list()).toEqual([]);
+  });
+
+  it('an ApiError arrives as an ApiError (code, status, message); other errors keep their message', async () => {
+    const t = await start();
+    const err = await t.cards.detail('card-nope').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({ code: 'UNKNOWN_CARD', statusCode: 404, message: 'card "card-nope" not found' });
+    const slot = await t.readers.insert('0', 'card-nope').catch((e: unknown) => e);
+    expect(slot).toMatchObject({ code: 'NO_READERS', statusCode: 409 });
+    // Not an ApiError (a bug's TypeError, the 5xx path): its name and message cross for the log.
+    const bad = await t.cards.list(undefined as never).catch((e: unknown) => e);
+    expect(bad).not.toBeInstanceOf(ApiError);
+    expect(bad).toMatchObject({ name: 'TypeError', message: expect.stringMatching(/undefined/) });
+  });
+
+  it('answers in the order of the calls (many in flight at once)', async () => {
+    const t = await start();
+    const ids = await Promise.all(Array.from({ length: 120 }, (_, i) => t.cards.create({ seed: 1000 + i }).then((c) => c.id)));
+    expect(new Set(ids).size).toBe(120);
+    const order: number[] = [];
+    await Promise.all(ids.map((id, i) => t.cards.detail(id).then(() => order.push(i))));
+    expect(order).toEqual(ids.map((_, i) => i));
+  });
+
+  it('a store that cannot open fails the start with its own message', async () => {
+    const missing = join(mkdtempSync(join(tmpdir(), 'ssc3-thread-')), 'no', 'such', 'dir', 'cards.db');
+    await expect(startServiceThread({ spec: { store: { kind: 'sqlite', path: missing } }, execArgv: THREAD_EXEC_ARGV })).rejects.toThrow(/directory does not exist|unable to open/);
+  });
+
+  it('close() commits the taps still in flight; every answered tap is in the journal', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'ssc3-thread-')), 'cards.db');
+    const t = await start({ store: { kind: 'sqlite', path } });
+    const entry = await t.terminals.create({ kind: 'gate', direction: 'entry' });
+    const cards = await Promise.all(Array.from({ length: 30 }, (_, i) => t.cards.create({ seed: 500 + i, balanceFen: 2000 })));
+    // Not awaited: the taps are queued in the thread when close() is sent.
+    const taps = cards.map((c) => t.terminals.tap(entry.id, { cardId: c.id }).then((r) => r.outcome, (e: unknown) => e));
+    await t.close();
+    const outcomes = await Promise.all(taps);
+    const answered = outcomes.filter((o) => o === 'entered').length;
+    expect(answered).toBe(30);
+    await expect(t.cards.list({ limit: 1 })).rejects.toThrow('the services are closed');
+    const store = new SqliteCardStore(path, { now: Date.now });
+    try {
+      expect(store.journal({}).length).toBe(answered);
+    } finally {
+      store.close();
+    }
+  });
+});
