@@ -31,7 +31,7 @@ import { apduCase, runHttpLoad, tapCase, type HttpCase, type HttpLoadResult, typ
 import { currentMachine } from './lib/measure.js';
 import { pcscUnavailable, runPcsc } from './lib/pcsc-rig.js';
 import { machineLine } from './lib/report.js';
-import { cpuSecondsOf, createCards, groupCommitsOf, MAX_BALANCE_FEN, postJson, routeExists, startServerChild, type ServerChild } from './lib/server-process.js';
+import { busiestThreadSeconds, cpuSecondsOf, createCards, groupCommitsOf, MAX_BALANCE_FEN, postJson, routeExists, startServerChild, threadCpuSecondsOf, type ServerChild } from './lib/server-process.js';
 import {
   buildServerJson,
   evaluateServerTargets,
@@ -52,8 +52,8 @@ const SIZES = {
   /** HTTP keep-alive connections (--connections), one request in flight on each. */
   httpConnections: 16,
   /**
-   * Connections of http-tap-busy: enough to keep the server's one thread busy (a group commit
-   * then carries 70-80 taps). 256 measured no better here: more cards, more pages per commit.
+   * Connections of http-tap-busy: enough to keep the server's service thread busy. 256 measured
+   * no better here (single thread): more cards, more pages per commit.
    */
   busyConnections: 128,
   /** HTTP APDUs: the cards the connections take turns on, at least this many per connection. */
@@ -110,6 +110,7 @@ const NAMES: Record<ServerCaseId, { name: string; unit: string }> = {
 /** CPU seconds used while a run went on: by the server (undefined without /proc) and by this process, the load generator. */
 interface RunCpu {
   serverCpuS?: number;
+  busiestThreadCpuS?: number;
   loadCpuS: number;
 }
 
@@ -122,10 +123,16 @@ function ownCpuSeconds(): number {
 /** Starts counting CPU seconds; the returned function stops and reads them. */
 function cpuMeter(server: ServerChild): () => RunCpu {
   const server0 = cpuSecondsOf(server.pid);
+  const threads0 = threadCpuSecondsOf(server.pid);
   const load0 = ownCpuSeconds();
   return () => {
     const server1 = cpuSecondsOf(server.pid);
-    return { loadCpuS: ownCpuSeconds() - load0, ...(server0 === undefined || server1 === undefined ? {} : { serverCpuS: server1 - server0 }) };
+    const threads1 = threadCpuSecondsOf(server.pid);
+    return {
+      loadCpuS: ownCpuSeconds() - load0,
+      ...(server0 === undefined || server1 === undefined ? {} : { serverCpuS: server1 - server0 }),
+      ...(threads0 === undefined || threads1 === undefined ? {} : { busiestThreadCpuS: busiestThreadSeconds(threads0, threads1) }),
+    };
   };
 }
 

@@ -2,7 +2,7 @@
 // --port 0 --data <tmp>` (SQLite, as shipped), so the load generator in this process never shares
 // its event loop. Plus the few HTTP calls the benchmark makes to set up cards and terminals.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -114,6 +114,43 @@ export async function createCards(baseUrl: string, n: number, balanceFen: number
 
 let ticksPerSec: number | undefined;
 
+/** utime + stime of a /proc stat line, in seconds. */
+function statCpuSeconds(stat: string): number {
+  // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  ticksPerSec ??= Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSec;
+}
+
+/**
+ * CPU seconds used so far by each thread of process `pid` (by thread id), from
+ * /proc/<pid>/task/<tid>/stat; undefined where there is no /proc. A thread that ended is missing.
+ */
+export function threadCpuSecondsOf(pid: number): Map<number, number> | undefined {
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return undefined;
+  }
+  const out = new Map<number, number>();
+  for (const tid of tids) {
+    try {
+      out.set(Number(tid), statCpuSeconds(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')));
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return out;
+}
+
+/** The most CPU seconds any one thread used between two readings of threadCpuSecondsOf. */
+export function busiestThreadSeconds(before: ReadonlyMap<number, number>, after: ReadonlyMap<number, number>): number {
+  let most = 0;
+  for (const [tid, s] of after) most = Math.max(most, s - (before.get(tid) ?? 0));
+  return most;
+}
+
 /**
  * CPU seconds (user + system) used so far by process `pid`, from /proc/<pid>/stat; undefined where
  * there is no /proc (not Linux). Resolution: one clock tick (10 ms).
@@ -125,8 +162,5 @@ export function cpuSecondsOf(pid: number): number | undefined {
   } catch {
     return undefined;
   }
-  // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  ticksPerSec ??= Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-  return (Number(fields[11]) + Number(fields[12])) / ticksPerSec;
+  return statCpuSeconds(stat);
 }

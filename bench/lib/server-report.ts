@@ -28,6 +28,11 @@ export interface ServerRow {
   durationS: number;
   /** CPU seconds the server process used during the timed run (undefined: not measured). */
   serverCpuS?: number;
+  /**
+   * CPU seconds of the server's busiest thread during the timed run (undefined: not measured). Near
+   * the run's duration, that thread bounds the server (the service thread, in `ssc3 serve`).
+   */
+  busiestThreadCpuS?: number;
   /** CPU seconds the load generator's process used during the timed run (undefined: not measured). */
   loadCpuS?: number;
   /** Set when the case did not run: why (then the figures are NaN). */
@@ -65,13 +70,13 @@ export const SERVER_TARGETS: readonly ServerTargetSpec[] = [
 ];
 
 export const SERVER_NOTE =
-  'The server runs in a child process (`ssc3 serve --data <tmp>`: SQLite, WAL, synchronous=FULL; one Node thread); ' +
+  'The server runs in a child process (`ssc3 serve --data <tmp>`: SQLite, WAL, synchronous=FULL; HTTP in the main thread, the cards, terminals and store in a service thread); ' +
   'the load comes from a second process (autocannon for HTTP, the ws client for WebSocket, pyscard through pcscd for PC/SC) ' +
   'that shares the machine’s cores with the server (see the machine line), so the load generator takes CPU from the server. Latencies are client-side. ' +
   '"per server CPU s" = good operations per CPU second (user + system) of the server process during the timed run: ' +
   'what one core given to the server alone could approach. ' +
-  '"cores" = CPU seconds per second of the timed run, of the server process and of the load generator (pyscard and pcscd not counted): ' +
-  'a server near 1.00 is bound by its one event-loop thread, whatever the machine has left. ' +
+  '"cores" = CPU seconds per second of the timed run, of the server process (in brackets: of its busiest thread) and of the load generator (pyscard and pcscd not counted): ' +
+  'a busiest thread near 1.00 bounds the server, whatever the machine has left. ' +
   'Only 200 replies with the expected outcome or status word count; everything else is an error. ' +
   'The machine may be running other jobs: figures are noisy.';
 
@@ -121,13 +126,17 @@ function status(t: ServerTargetResult | undefined): string {
   return t.met === undefined ? 'skipped' : t.met ? 'PASS' : 'MISS';
 }
 
-const HEADER = ['Case', 'Load', 'per s', 'per server CPU s', 'cores: server / load', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'target'] as const;
+const HEADER = ['Case', 'Load', 'per s', 'per server CPU s', 'cores: server (busiest thread) / load', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'target'] as const;
 const RIGHT = [false, false, true, true, true, true, true, true, true, false] as const;
 
-/** "1.00 / 0.21": CPU seconds per second of the run, server and load generator; '' when neither was measured. */
+/**
+ * "1.27 (0.98) / 0.21": CPU seconds per second of the run, of the server (of its busiest thread, when
+ * measured) and of the load generator; '' when neither was measured.
+ */
 export function coresText(r: ServerRow): string {
   const per = (s: number | undefined) => (s === undefined || !(r.durationS > 0) ? '–' : (s / r.durationS).toFixed(2));
-  return r.serverCpuS === undefined && r.loadCpuS === undefined ? '' : `${per(r.serverCpuS)} / ${per(r.loadCpuS)}`;
+  const busiest = r.busiestThreadCpuS === undefined ? '' : ` (${per(r.busiestThreadCpuS)})`;
+  return r.serverCpuS === undefined && r.loadCpuS === undefined ? '' : `${per(r.serverCpuS)}${busiest} / ${per(r.loadCpuS)}`;
 }
 
 /** Good operations per CPU second of the server process; undefined when not measured. */
@@ -217,6 +226,7 @@ export function buildServerJson(rows: readonly ServerRow[], targets: readonly Se
       errors: r.errors,
       durationS: sig4(r.durationS),
       ...(r.serverCpuS === undefined ? {} : { serverCpuS: sig4(r.serverCpuS), perServerCpuSec: sig4(perServerCpuSec(r) ?? NaN) }),
+      ...(r.busiestThreadCpuS === undefined ? {} : { busiestThreadCpuS: sig4(r.busiestThreadCpuS) }),
       ...(r.loadCpuS === undefined ? {} : { loadCpuS: sig4(r.loadCpuS) }),
       ...(r.skipped === undefined ? {} : { skipped: r.skipped }),
     })),

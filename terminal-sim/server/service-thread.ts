@@ -2,11 +2,11 @@
  * The services in a worker thread of their own (service-worker.ts), seen from the HTTP thread as
  * ApiServices: each call is a message, each answer a message back, in order.
  *
- * Why a thread: a full tap costs the server about 60 µs of HTTP work (parsing, schemas, the
- * socket) and 150–200 µs of card, PSAM and SQLite work. On one thread they add up; on two the
- * HTTP work of some requests overlaps the card work of others (README "Benchmarks"). Card state
- * stays in one thread, so the flows, locks and group commits are those of the single-thread
- * server.
+ * Why a thread: under load a full tap costs the server 75–90 µs of CPU in the HTTP thread
+ * (parsing, schemas, the socket, the messages) and 180–220 µs in the service thread (card, PSAM,
+ * SQLite). On one thread they add up; on two the HTTP work of some requests overlaps the card work
+ * of others (README "Benchmarks"). Card state stays in one thread, so the flows, locks and group
+ * commits are those of the single-thread server.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -19,8 +19,11 @@ import { calendarOf, encodeError } from './service-messages.js';
 import type { FromService, ServiceSpec, ToService } from './service-messages.js';
 
 /**
- * Measured with 128 connections of taps (wrk, two cores): 32 per turn gave 4,489–4,848 taps/s,
- * 48 gave 5,384–5,987 and 64 gave 4,501–4,694, against 3,353–4,695 for the single thread.
+ * In a first measurement (wrk, 128 connections of taps, a minimal HTTP side) 32 a turn gave
+ * 4,489–4,848 taps/s and 48 gave 5,384–5,987; with no cap the threads took turns as described
+ * above (4,000–4,250). On the full server, 24, 48, 64, 96 and 128 gave medians of 4,100–4,840 over
+ * three alternating runs each, within the machine's noise; 48 is kept, which also bounds a
+ * commit (about 2.5 ms) and so the wait of the taps queued behind it.
  */
 export const MAX_CALLS_PER_TURN = 48;
 

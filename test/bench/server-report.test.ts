@@ -19,6 +19,7 @@ import {
   type ServerRow,
 } from '../../bench/lib/server-report.js';
 import { apduCase, APDU_MIX, tapCase, type PooledCard, type TapState } from '../../bench/lib/http-load.js';
+import { busiestThreadSeconds, threadCpuSecondsOf } from '../../bench/lib/server-process.js';
 
 const MACHINE: Machine = { date: '2025-01-02T03:04:05.000Z', node: 'v20.20.2', openssl: '3.0.19', cpu: 'Test CPU', cores: 2 };
 
@@ -142,6 +143,13 @@ describe('tables and JSON', () => {
     expect(j.cases[0].loadCpuS).toBe(2.1);
   });
 
+  it('cores: the busiest thread in brackets when measured, and in the JSON', () => {
+    const r = { ...row('http-tap-busy', 4000, 1), count: 40_000, durationS: 10, serverCpuS: 12.7, busiestThreadCpuS: 9.8, loadCpuS: 2.7 };
+    expect(coresText(r)).toBe('1.27 (0.98) / 0.27');
+    const j = buildServerJson([r], [], MACHINE) as { cases: { busiestThreadCpuS?: number }[] };
+    expect(j.cases[0].busiestThreadCpuS).toBe(9.8);
+  });
+
   it('target lines say PASS / MISS / skipped', () => {
     const lines = renderServerTargets(rows, targets).split('\n');
     expect(lines).toHaveLength(3);
@@ -170,6 +178,19 @@ describe('tables and JSON', () => {
     expect(j.cases[1].perSec).toBe(12350);
     expect(j.targets.map((t) => t.met)).toEqual([null, true, true]);
     expect(JSON.parse(JSON.stringify(j))).toEqual(j);
+  });
+});
+
+describe('per-thread CPU of a process (/proc)', () => {
+  it('reads every thread of this process; the busiest is the largest growth, a new thread counted from zero', () => {
+    const threads = threadCpuSecondsOf(process.pid);
+    if (threads === undefined) return; // not Linux
+    expect(threads.get(process.pid)).toBeGreaterThanOrEqual(0);
+    const before = new Map([[1, 2.0], [2, 5.0]]);
+    const after = new Map([[1, 2.5], [2, 5.25], [3, 0.75]]);
+    expect(busiestThreadSeconds(before, after)).toBe(0.75);
+    expect(busiestThreadSeconds(before, new Map([[1, 3.0]]))).toBe(1);
+    expect(threadCpuSecondsOf(2 ** 22 + 12345)).toBeUndefined();
   });
 });
 
