@@ -71,6 +71,20 @@ describe('service thread', () => {
     await expect(startServiceThread({ spec: { store: { kind: 'sqlite', path: missing } }, execArgv: THREAD_EXEC_ARGV })).rejects.toThrow(/directory does not exist|unable to open/);
   });
 
+  it('a thread that ends on its own: onExit says so, the call in flight and later ones fail, close() still returns', async () => {
+    let exited: Error | undefined;
+    const t = await startServiceThread({
+      spec: { store: { kind: 'memory' } },
+      execArgv: [...THREAD_EXEC_ARGV, '--import', new URL('./fixtures/thread-exits-on-call.mjs', import.meta.url).href],
+      onExit: (e) => (exited = e),
+    });
+    started.push(t);
+    await expect(t.cards.list({ limit: 1 })).rejects.toThrow('the service thread exited with code 3');
+    expect(exited?.message).toBe('the service thread exited with code 3');
+    await expect(t.status()).rejects.toThrow('the service thread exited with code 3');
+    await t.close();
+  });
+
   it('close() commits the taps still in flight; every answered tap is in the journal', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'ssc3-thread-')), 'cards.db');
     const t = await start({ store: { kind: 'sqlite', path } });
