@@ -9,7 +9,6 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { MemoryCardStore, SqliteCardStore } from '../store/index.js';
-import type { CardStore } from '../store/index.js';
 import { localServices } from './api-services.js';
 import type { ApiServices, LocalServicesOptions } from './api-services.js';
 import { buildApp } from './app.js';
@@ -77,14 +76,15 @@ export const DEMO_TERMINALS = [
   { body: { kind: 'bus', id: 'bus-300' }, what: 'bus validator on line 300 (demo route)' },
 ] as const;
 
-/** The services of the options: a service thread, or local ones over a store this returns too. */
-async function openServices(opts: ServeOptions): Promise<{ services: ApiServices; store?: CardStore }> {
+/** The services of the options: a service thread, or local ones that close their store last. */
+async function openServices(opts: ServeOptions): Promise<ApiServices> {
+  const thread = opts.thread ?? true;
+  if (thread && opts.now) throw new TypeError('startServer: a "now" function cannot cross into the service thread; pass thread: false');
   const dir = opts.dataDir ?? 'ssc3-data';
   if (!opts.memory) mkdirSync(dir, { recursive: true });
   const path = join(dir, 'cards.db');
-  if (opts.thread ?? true) {
-    if (opts.now) throw new TypeError('startServer: a "now" function cannot cross into the service thread; pass thread: false');
-    const services = await startServiceThread({
+  if (thread) {
+    return startServiceThread({
       spec: {
         store: opts.memory ? { kind: 'memory' } : { kind: 'sqlite', path },
         ...(opts.vpcd ? { vpcd: opts.vpcd } : {}),
@@ -95,7 +95,6 @@ async function openServices(opts: ServeOptions): Promise<{ services: ApiServices
       ...(opts.onServiceExit ? { onExit: opts.onServiceExit } : {}),
       ...(opts.threadExecArgv ? { execArgv: opts.threadExecArgv } : {}),
     });
-    return { services };
   }
   const now = opts.now ?? Date.now;
   const store = opts.memory ? new MemoryCardStore({ now }) : new SqliteCardStore(path, { now });
@@ -110,7 +109,7 @@ async function openServices(opts: ServeOptions): Promise<{ services: ApiServices
     });
     const close = services.close;
     // The app closes its services; local ones then close the store they were opened with.
-    return { services: { ...services, close: async () => { await close(); store.close(); } }, store };
+    return { ...services, close: async () => { await close(); store.close(); } };
   } catch (e) {
     store.close();
     throw e;
@@ -119,7 +118,7 @@ async function openServices(opts: ServeOptions): Promise<{ services: ApiServices
 
 /** @throws what the store or fastify throw (a folder that cannot be created, a port in use), or the service thread's start error */
 export async function startServer(opts: ServeOptions = {}): Promise<RunningServer> {
-  const { services } = await openServices(opts);
+  const services = await openServices(opts);
   let app: FastifyInstance;
   try {
     app = await buildApp({ services, logger: opts.logger ?? false, ...(opts.token !== undefined ? { token: opts.token } : {}) });

@@ -21,7 +21,7 @@ export interface ServiceThreadOptions {
   spec: ServiceSpec;
   /** Slot connection events, forwarded from the thread. */
   onReaderEvent?: (slot: number, event: VpcdEvent) => void;
-  /** The thread stopped without close() (a crash in it): every later call fails. */
+  /** The thread stopped without close() (a crash in it) after it was ready: every later call fails. */
   onExit?: (error: Error) => void;
   /**
    * The worker's Node flags (default: this process's). Tests running the TypeScript sources pass
@@ -51,6 +51,7 @@ export async function startServiceThread(opts: ServiceThreadOptions): Promise<Se
   let nextId = 0;
   let stopped: Error | undefined;
   let closing: Promise<void> | undefined;
+  let isReady = false;
   let markReady!: () => void;
   let markFailed!: (e: Error) => void;
   const ready = new Promise<void>((resolve, reject) => {
@@ -81,6 +82,7 @@ export async function startServiceThread(opts: ServiceThreadOptions): Promise<Se
         opts.onReaderEvent?.(m.slot, m.event);
         return;
       case 'ready':
+        isReady = true;
         markReady();
         return;
       case 'failed':
@@ -101,7 +103,8 @@ export async function startServiceThread(opts: ServiceThreadOptions): Promise<Se
     if (closing === undefined) {
       const e = stopped ?? new Error(`the service thread exited with code ${code}`);
       stop(e);
-      opts.onExit?.(e);
+      // A thread that never got ready failed the start instead (startServiceThread throws).
+      if (isReady) opts.onExit?.(e);
     } else stop(new Error('the services are closed'));
   });
 

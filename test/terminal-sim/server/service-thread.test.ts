@@ -66,9 +66,13 @@ describe('service thread', () => {
     expect(order).toEqual(ids.map((_, i) => i));
   });
 
-  it('a store that cannot open fails the start with its own message', async () => {
+  it('a store that cannot open fails the start with its own message, and only that', async () => {
     const missing = join(mkdtempSync(join(tmpdir(), 'ssc3-thread-')), 'no', 'such', 'dir', 'cards.db');
-    await expect(startServiceThread({ spec: { store: { kind: 'sqlite', path: missing } }, execArgv: THREAD_EXEC_ARGV })).rejects.toThrow(/directory does not exist|unable to open/);
+    const exits: Error[] = [];
+    await expect(startServiceThread({ spec: { store: { kind: 'sqlite', path: missing } }, execArgv: THREAD_EXEC_ARGV, onExit: (e) => exits.push(e) })).rejects.toThrow(/directory does not exist|unable to open/);
+    // The start failed: that is the whole report (onExit is for a thread that was serving).
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(exits).toEqual([]);
   });
 
   it('a thread that ends on its own: onExit says so, the call in flight and later ones fail, close() still returns', async () => {
