@@ -1,6 +1,8 @@
 /**
  * The HTTP API of the simulator (issue 5, "HTTP API"), built as fastify plugins. `buildApp`
  * returns a ready-to-use instance without listening (tests use `app.inject`); the caller listens.
+ * The routes ask one asynchronous surface, ApiServices (api-services.ts): the services in this
+ * thread, or in a service thread (`ssc3 serve`).
  *
  * Cross-cutting rules live here: bearer-token auth on every route but /healthz, one error
  * handler mapping everything to the ERRORS table (4xx exact, 5xx generic), 404 vs 405, the body
