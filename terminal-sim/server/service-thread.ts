@@ -121,7 +121,13 @@ export async function startServiceThread(opts: ServiceThreadOptions): Promise<Se
       if (closing) return reject(new Error('the services are closed'));
       const id = nextId++;
       pending.set(id, { resolve, reject });
-      worker.postMessage({ t: 'call', id, part, method, args } satisfies ToService);
+      try {
+        worker.postMessage({ t: 'call', id, part, method, args } satisfies ToService);
+      } catch (e) {
+        // An argument structured clone cannot copy (a function): this call fails, nothing waits.
+        pending.delete(id);
+        reject(e as Error);
+      }
     });
   const part = <P extends 'cards' | 'terminals' | 'readers'>(p: P, methods: readonly string[]) =>
     Object.fromEntries(methods.map((m) => [m, call(p, m)])) as unknown as ApiServices[P];

@@ -55,6 +55,9 @@ describe('service thread', () => {
     const bad = await t.cards.list(undefined as never).catch((e: unknown) => e);
     expect(bad).not.toBeInstanceOf(ApiError);
     expect(bad).toMatchObject({ name: 'TypeError', message: expect.stringMatching(/undefined/) });
+    // An argument that cannot cross (a function) fails that call in this thread; the next works.
+    await expect(t.cards.detail((() => 'x') as unknown as string)).rejects.toThrow(/could not be cloned/);
+    expect((await t.cards.list({ limit: 5 })).cards).toEqual([]);
   });
 
   it('answers in the order of the calls (many in flight at once)', async () => {
