@@ -174,21 +174,21 @@ export class CardService {
    * the card.
    */
   list(page: { afterId?: string; limit: number }): { cards: CardSummaryView[]; nextAfterId: string | null } {
-    const rows = this.store.listCards();
-    let i = 0;
-    if (page.afterId !== undefined) while (i < rows.length && rows[i].id <= page.afterId) i++;
+    // One row more than asked tells whether another page follows; the store reads only these.
+    const rows = this.store.listCards({ ...(page.afterId !== undefined ? { afterId: page.afterId } : {}), limit: page.limit + 1 });
+    const more = rows.length > page.limit;
     const cards: CardSummaryView[] = [];
-    for (; i < rows.length && cards.length < page.limit; i++) {
-      const id = rows[i].id;
+    for (const { id } of rows.slice(0, page.limit)) {
       const live = this.open.get(id)?.card;
       if (live) {
         cards.push(this.summaryOf(id, live));
         continue;
       }
+      // Deleted since the listing was read: skipped; the page still ends where its rows end.
       const image = this.store.getImage(id);
       if (image) cards.push(summaryOfImage(id, image));
     }
-    return { cards, nextAfterId: i < rows.length && cards.length > 0 ? cards[cards.length - 1].id : null };
+    return { cards, nextAfterId: more && page.limit > 0 ? rows[page.limit - 1].id : null };
   }
 
   /** @throws ApiError UNKNOWN_CARD */

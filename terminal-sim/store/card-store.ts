@@ -103,6 +103,12 @@ export interface CardImageChange {
   image: () => CardImage;
 }
 
+/** CardStore.listCards: ids after `afterId` (exclusive), at most `limit` rows. */
+export interface CardPage {
+  afterId?: string;
+  limit?: number;
+}
+
 export interface CardStore {
   /** @throws StoreConflictError when the id exists; RangeError for a bad id, image or meta. */
   createCard(id: string, image: CardImage, meta?: CardMeta): void;
@@ -110,8 +116,12 @@ export interface CardStore {
   getImage(id: string): CardImage | undefined;
   /** The image and its version. */
   getStored(id: string): StoredImage | undefined;
-  /** Every card, ordered by id. */
-  listCards(): CardSummaryRow[];
+  /**
+   * Cards ordered by id: every one, or a page — those after `afterId`, at most `limit` — read
+   * without touching the others (a listing page costs its own rows, not the whole table).
+   * @throws RangeError for a bad limit
+   */
+  listCards(page?: CardPage): CardSummaryRow[];
   /** One card's listing row (as listCards has it), without reading the others. */
   getSummary(id: string): CardSummaryRow | undefined;
   /** @returns false when there was no such card. Its journal rows stay, with cardId null. */
@@ -139,7 +149,7 @@ export interface CardStore {
    * saveImageAndJournal, but the card's change comes as a patch over the image at
    * `expectedVersion`, and the write joins the others issued in the same event-loop turn in one
    * transaction — one fsync for all — and the promise settles once that transaction is durable.
-   * Each write is its own savepoint: one that fails rejects alone. An empty patch saves the
+   * A write that fails (a version conflict, an unknown card, a bad record) rejects alone. An empty patch saves the
    * records and terminal state only and keeps the version.
    * @returns the new version.
    */

@@ -7,7 +7,7 @@
 import type { CardImage } from '../../engine/index.js';
 import type { JournalRecord } from '../clearing/journal.js';
 import { CardNotFoundError, StoreConflictError, TerminalNotFoundError } from './card-store.js';
-import type { CardMeta, CardStore, CardStoreOptions, CardSummaryRow, JournalQuery, JournalRow, StoredImage, StoreStats, TerminalKind, TerminalRow, TerminalStateWrite } from './card-store.js';
+import type { CardMeta, CardPage, CardStore, CardStoreOptions, CardSummaryRow, JournalQuery, JournalRow, StoredImage, StoreStats, TerminalKind, TerminalRow, TerminalStateWrite } from './card-store.js';
 import {
   checkCardId,
   checkedRecords,
@@ -73,9 +73,12 @@ export class MemoryCardStore implements CardStore {
     return e && { image: JSON.parse(e.text) as CardImage, version: e.version };
   }
 
-  listCards(): CardSummaryRow[] {
+  listCards(page: CardPage = {}): CardSummaryRow[] {
     this.open();
-    return [...this.cards.keys()].sort().map((id) => this.getSummary(id)!);
+    const limit = checkQueryLimit(page.limit);
+    const after = page.afterId;
+    const ids = [...this.cards.keys()].filter((id) => after === undefined || id > after).sort();
+    return ids.slice(0, limit ?? ids.length).map((id) => this.getSummary(id)!);
   }
 
   getSummary(id: string): CardSummaryRow | undefined {

@@ -22,6 +22,7 @@ import { applyMergePatch } from './merge-patch.js';
 import type {
   CardImageChange,
   CardMeta,
+  CardPage,
   CardStore,
   CardStoreOptions,
   CardSummaryRow,
@@ -156,6 +157,7 @@ export class SqliteCardStore implements CardStore {
     insertCard: Database.Statement;
     getCard: Database.Statement;
     listCards: Database.Statement;
+    listCardsPage: Database.Statement;
     getSummary: Database.Statement;
     deleteCard: Database.Statement;
     versionOf: Database.Statement;
@@ -232,6 +234,7 @@ export class SqliteCardStore implements CardStore {
       insertCard: db.prepare('INSERT INTO cards (id, image, version, serial, profile, meta, created_at, updated_at) VALUES (?, ?, 1, ?, ?, ?, ?, ?)'),
       getCard: db.prepare('SELECT image, version FROM cards WHERE id = ?'),
       listCards: db.prepare(`${summarySql('')} ORDER BY c.id`),
+      listCardsPage: db.prepare(`${pageSql()} ORDER BY c.id LIMIT @limit`),
       getSummary: db.prepare(summarySql('@id')),
       deleteCard: db.prepare('DELETE FROM cards WHERE id = ?'),
       versionOf: db.prepare('SELECT version AS base, (SELECT max(version) FROM card_patches WHERE card_id = cards.id) AS top FROM cards WHERE id = ?'),
@@ -354,8 +357,12 @@ export class SqliteCardStore implements CardStore {
     return { image: image as CardImage, version };
   }
 
-  listCards(): CardSummaryRow[] {
-    return (this.stmt.listCards.all() as Omit<CardRow, 'image'>[]).map(toSummaryRow);
+  listCards(page: CardPage = {}): CardSummaryRow[] {
+    const limit = checkQueryLimit(page.limit);
+    if (page.afterId === undefined && limit === undefined) return (this.stmt.listCards.all() as Omit<CardRow, 'image'>[]).map(toSummaryRow);
+    // '' sorts before every id (ids are 1..128 characters): no afterId starts at the first card.
+    const rows = this.stmt.listCardsPage.all({ after: page.afterId ?? '', limit: limit ?? -1 }) as Omit<CardRow, 'image'>[];
+    return rows.map(toSummaryRow);
   }
 
   getSummary(id: string): CardSummaryRow | undefined {
@@ -624,6 +631,16 @@ function patchTextOf(change: CardImageChange): string {
   const p: unknown = change.patch;
   if (!p || typeof p !== 'object' || Array.isArray(p)) throw new TypeError('"change.patch" expected a merge patch object');
   return jsonText('change.patch', p);
+}
+
+/**
+ * The listing rows of the cards after `@after`, each card's patch facts looked up by its key
+ * (card_id, version): a page reads its own cards and their patches only.
+ */
+function pageSql(): string {
+  return `SELECT c.id, coalesce((SELECT max(version) FROM card_patches WHERE card_id = c.id), c.version) AS version, c.serial, c.profile, c.meta, c.created_at,
+    coalesce((SELECT max(created_at) FROM card_patches WHERE card_id = c.id), c.updated_at) AS updated_at
+    FROM cards c WHERE c.id > @after`;
 }
 
 /**

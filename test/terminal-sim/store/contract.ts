@@ -65,6 +65,24 @@ export function cardStoreContract(name: string, make: (now: () => number) => Car
       s.close();
     });
 
+    it('lists a page: the ids after afterId, at most limit, each row as the full listing has it', () => {
+      const s = fresh();
+      for (const k of [3, 1, 5, 2, 4]) s.createCard(`c${k}`, image(k));
+      s.saveImage('c2', image(2, 700));
+      const all = s.listCards();
+      expect(all.map((r) => r.id)).toEqual(['c1', 'c2', 'c3', 'c4', 'c5']);
+      expect(s.listCards({ limit: 2 })).toEqual(all.slice(0, 2));
+      expect(s.listCards({ afterId: 'c2', limit: 2 })).toEqual(all.slice(2, 4));
+      expect(s.listCards({ afterId: 'c4' })).toEqual(all.slice(4));
+      expect(s.listCards({ afterId: 'c35', limit: 9 }).map((r) => r.id)).toEqual(['c4', 'c5']); // afterId need not exist
+      expect(s.listCards({ afterId: 'c5' })).toEqual([]);
+      expect(s.listCards({ limit: 0 })).toEqual([]);
+      expect(s.listCards({})).toEqual(all);
+      expect(() => s.listCards({ limit: -1 })).toThrow(RangeError);
+      expect(() => s.listCards({ limit: 1.5 })).toThrow(RangeError);
+      s.close();
+    });
+
     it('rejects a duplicate id, a bad id, a bad image and bad meta', () => {
       const s = fresh();
       s.createCard('c1', image(1));

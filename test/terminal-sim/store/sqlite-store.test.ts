@@ -121,6 +121,21 @@ const patchRows = (path: string, id: string): number[] => {
   }
 };
 
+describe('SqliteCardStore listing pages', () => {
+  it("a page's versions and update times come from the cards' patches, as in the full listing", async () => {
+    const s = new SqliteCardStore(dbPath(), { now: steppingNow() });
+    for (const k of [1, 2, 3]) s.createCard(`p${k}`, image(k));
+    await s.saveChangeAndJournalGrouped('p2', change(image(2), image(2, 100)), [], 1);
+    await s.saveChangeAndJournalGrouped('p2', change(image(2, 100), image(2, 200)), [], 2);
+    const all = s.listCards();
+    expect(all[1]).toMatchObject({ id: 'p2', version: 3 });
+    expect(all[1].updatedAt).toBeGreaterThan(all[1].createdAt);
+    expect(s.listCards({ afterId: 'p1', limit: 1 })).toEqual([all[1]]);
+    expect(s.listCards({ limit: 3 })).toEqual(all);
+    s.close();
+  });
+});
+
 describe('SqliteCardStore group commit', () => {
   it('commits the writes of one event-loop turn together; a failing write rejects alone', async () => {
     const s = new SqliteCardStore(dbPath(), { now: steppingNow() });
