@@ -13,6 +13,8 @@ import type { WorkdayCalendar } from '../../engine/rules/index.js';
 import type { CardStore, JournalQuery, JournalRow, StoreStats } from '../store/index.js';
 import { CardService } from './card-service.js';
 import type { CardIdGenerator } from './card-service.js';
+import { LoopLoad } from './loop-load.js';
+import type { LoopLoadView } from './loop-load.js';
 import { ReaderService } from './reader-service.js';
 import type { ReaderServiceOptions } from './reader-service.js';
 import { TerminalService } from './terminal-service.js';
@@ -21,10 +23,12 @@ import { TerminalService } from './terminal-service.js';
 type Async<F> = F extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never;
 type AsyncPart<T, K extends keyof T> = { readonly [P in K]: Async<T[P]> };
 
-/** GET /v1/status: the store's group commits and the cards open in memory. */
+/** GET /v1/status: the store's group commits, the cards open in memory, the cards' thread. */
 export interface StatusView {
   store: StoreStats;
   cards: { open: number; maxOpen: number };
+  /** Where the cards run (a service thread of their own, or the HTTP thread) and how busy it is. */
+  service: { thread: boolean } & LoopLoadView;
 }
 
 export interface ApiServices {
@@ -75,6 +79,7 @@ export function localServices(opts: LocalServicesOptions): ApiServices {
   });
   const terminals = new TerminalService({ store: opts.store, cards, now: opts.now, ...(opts.calendar ? { calendar: opts.calendar } : {}) });
   const readers = new ReaderService({ cards, ...(opts.vpcd ? { vpcd: opts.vpcd } : {}), ...(opts.onReaderEvent ? { onEvent: opts.onReaderEvent } : {}) });
+  const load = new LoopLoad();
   // `async` turns a synchronous throw into a rejection, as a thread's answer would be.
   return {
     cards: {
@@ -100,8 +105,10 @@ export function localServices(opts: LocalServicesOptions): ApiServices {
       remove: async (slot) => readers.remove(slot),
     },
     journal: async (query) => opts.store.journal(query),
-    status: async () => ({ store: opts.store.stats(), cards: { open: cards.openCount, maxOpen: cards.maxOpenCards } }),
+    // `thread` false here: service-thread.ts sets it for the services it runs in a thread.
+    status: async () => ({ store: opts.store.stats(), cards: { open: cards.openCount, maxOpen: cards.maxOpenCards }, service: { thread: false, ...load.current() } }),
     close: async () => {
+      load.close();
       readers.close();
       terminals.close();
       cards.close();

@@ -138,7 +138,10 @@ export async function startServiceThread(opts: ServiceThreadOptions): Promise<Se
     terminals: part('terminals', API_METHODS.terminals),
     readers: part('readers', API_METHODS.readers),
     journal: call('top', 'journal') as ApiServices['journal'],
-    status: call('top', 'status') as ApiServices['status'],
+    status: async () => {
+      const v = (await call('top', 'status')()) as Awaited<ReturnType<ApiServices['status']>>;
+      return { ...v, service: { ...v.service, thread: true } };
+    },
     close() {
       closing ??= (async () => {
         if (stopped === undefined) {

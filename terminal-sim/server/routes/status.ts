@@ -1,7 +1,8 @@
 /**
  * GET /v1/status: what the running simulator holds and how its store is doing — the kind of
  * store, its group commits (each commit's cost is shared by the taps it carries, README
- * "Benchmarks"), and the cards open in memory against --max-open-cards. Behind the token like
+ * "Benchmarks"), the cards open in memory against --max-open-cards, and where the cards run and how
+ * busy that event loop has been over the last seconds (loop-load.ts). Behind the token like
  * every route but /healthz; nothing secret in it.
  */
 import { Type } from '@sinclair/typebox';
@@ -27,6 +28,14 @@ export const StatusReply = Type.Object(
       { additionalProperties: false },
     ),
     cards: Type.Object({ open: Count, maxOpen: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+    service: Type.Object(
+      {
+        thread: Type.Boolean({ description: 'true: the cards run in a service thread of their own (ssc3 serve); false: in the HTTP thread (--single-thread)' }),
+        busy: Type.Number({ minimum: 0, maximum: 1, description: "share of the last windowS seconds the cards' event loop was busy; near 1, it bounds the server" }),
+        windowS: Type.Number({ minimum: 0 }),
+      },
+      { additionalProperties: false },
+    ),
   },
   { additionalProperties: false },
 );
@@ -34,7 +43,7 @@ export const StatusReply = Type.Object(
 export const statusRoutes: FastifyPluginAsyncTypebox<StatusRoutesOptions> = async (app, { status }) => {
   app.get(
     '/v1/status',
-    { schema: { tags: ['status'], summary: 'the store (group commits) and the cards open in memory', response: { 200: StatusReply, ...ERROR_RESPONSES } } },
+    { schema: { tags: ['status'], summary: 'the store (group commits), the cards open in memory, how busy the cards\' thread is', response: { 200: StatusReply, ...ERROR_RESPONSES } } },
     async () => status(),
   );
 };

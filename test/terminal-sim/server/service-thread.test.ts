@@ -40,7 +40,7 @@ describe('service thread', () => {
     expect(tap.outcome).toBe('entered');
     const rows = await t.journal({ cardId: card.id });
     expect(rows.length).toBe(1);
-    expect(await t.status()).toEqual({ store: { kind: 'memory' }, cards: { open: 1, maxOpen: expect.any(Number) } });
+    expect(await t.status()).toEqual({ store: { kind: 'memory' }, cards: { open: 1, maxOpen: expect.any(Number) }, service: { thread: true, busy: expect.any(Number), windowS: expect.any(Number) } });
     expect(await t.readers.list()).toEqual([]);
   });
 

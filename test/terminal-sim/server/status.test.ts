@@ -1,4 +1,5 @@
-// GET /v1/status: the store's kind and group commits, the cards open in memory against the limit.
+// GET /v1/status: the store's kind and group commits, the cards open in memory against the limit,
+// where the cards run and how busy that loop is.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('GET /v1/status', () => {
   it('memory store: its kind, and the cards open against --max-open-cards', async () => {
     const { app } = await makeApp({ maxOpenCards: 2 });
-    expect((await app.inject({ method: 'GET', url: '/v1/status' })).json()).toEqual({ store: { kind: 'memory' }, cards: { open: 0, maxOpen: 2 } });
+    const first = (await app.inject({ method: 'GET', url: '/v1/status' })).json();
+    expect(first).toEqual({ store: { kind: 'memory' }, cards: { open: 0, maxOpen: 2 }, service: { thread: false, busy: expect.any(Number), windowS: expect.any(Number) } });
+    expect(first.service.busy).toBeGreaterThanOrEqual(0);
+    expect(first.service.busy).toBeLessThanOrEqual(1);
     for (const seed of [1, 2, 3]) {
       const { id } = (await app.inject({ method: 'POST', url: '/v1/cards', payload: { seed } })).json();
       expect((await app.inject({ method: 'POST', url: `/v1/cards/${id}/apdu`, payload: { apdu: SELECT_TRANSIT } })).json().sw).toBe('9000');
@@ -42,6 +46,7 @@ describe('GET /v1/status', () => {
 
   it('the reply schema admits nothing beyond the documented fields', () => {
     expect(StatusReply.additionalProperties).toBe(false);
-    expect(Object.keys(StatusReply.properties)).toEqual(['store', 'cards']);
+    expect(Object.keys(StatusReply.properties)).toEqual(['store', 'cards', 'service']);
+    expect(StatusReply.properties.service.additionalProperties).toBe(false);
   });
 });
