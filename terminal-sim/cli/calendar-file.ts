@@ -21,14 +21,10 @@ export function readCalendarFile(path: string): WorkdayCalendar {
 }
 
 /**
- * The file's content, checked, for `serve` to hand to its service thread (a calendar object
- * cannot cross into it; its data can). @throws CliError naming the file and the problem
+ * The calendar and the file's content, checked: `serve` hands the content to its service thread
+ * (a calendar object cannot cross into it; its data can). @throws CliError naming the file and the problem
  */
-export function readCalendarOverlay(path: string): CalendarOverlay {
-  return readCalendar(path).overlay;
-}
-
-function readCalendar(path: string): { calendar: WorkdayCalendar; overlay: CalendarOverlay } {
+export function readCalendar(path: string): { calendar: WorkdayCalendar; overlay: CalendarOverlay } {
   const overlay = { json: readJsonFile('calendar', path), name: basename(path) };
   try {
     return { calendar: chineseDaysCalendar().overlaidWith(jsonWorkdayCalendar(overlay.json, overlay.name)), overlay };

@@ -13,8 +13,9 @@ import type { WorkdayCalendar } from '../../engine/rules/index.js';
 import { DEFAULT_MAX_OPEN_CARDS } from '../server/card-service.js';
 import { startServer } from '../server/serve.js';
 import { calendarOf } from '../server/service-messages.js';
+import type { CalendarOverlay } from '../server/service-messages.js';
 import type { RunningServer } from '../server/serve.js';
-import { calendarWarning, readCalendarOverlay } from './calendar-file.js';
+import { calendarWarning, readCalendar } from './calendar-file.js';
 import { CliError, type RegisterCommand } from './io.js';
 
 interface ServeCliOptions {
@@ -64,8 +65,7 @@ export const registerServeCommand: RegisterCommand = (program, ctx) => {
       if (!/^\d{1,5}$/.test(o.port) || port > 65535) throw new CliError(`--port expected 0..65535, got ${JSON.stringify(o.port)}`);
       const vpcd = o.vpcd !== undefined ? parseVpcd(o.vpcd) : undefined;
       const maxOpenCards = o.maxOpenCards !== undefined ? parseMaxOpenCards(o.maxOpenCards) : undefined;
-      const overlay = o.calendar !== undefined ? readCalendarOverlay(o.calendar) : undefined;
-      const calendar: WorkdayCalendar = calendarOf(overlay);
+      const { calendar, overlay }: { calendar: WorkdayCalendar; overlay?: CalendarOverlay } = o.calendar !== undefined ? readCalendar(o.calendar) : { calendar: calendarOf(undefined) };
       const say = (s: string) => ctx.io.stdout(s + '\n');
       let server;
       let stopServer: (() => void) | undefined;

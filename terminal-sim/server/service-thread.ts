@@ -129,6 +129,7 @@ export async function startServiceThread(opts: ServiceThreadOptions): Promise<Se
         reject(e as Error);
       }
     });
+  const remoteStatus = call('top', 'status');
   const part = <P extends 'cards' | 'terminals' | 'readers'>(p: P, methods: readonly string[]) =>
     Object.fromEntries(methods.map((m) => [m, call(p, m)])) as unknown as ApiServices[P];
 
@@ -139,7 +140,7 @@ export async function startServiceThread(opts: ServiceThreadOptions): Promise<Se
     readers: part('readers', API_METHODS.readers),
     journal: call('top', 'journal') as ApiServices['journal'],
     status: async () => {
-      const v = (await call('top', 'status')()) as Awaited<ReturnType<ApiServices['status']>>;
+      const v = (await remoteStatus()) as Awaited<ReturnType<ApiServices['status']>>;
       return { ...v, service: { ...v.service, thread: true } };
     },
     close() {

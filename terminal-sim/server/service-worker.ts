@@ -51,13 +51,15 @@ try {
   throw e;
 }
 
-/** The function a call names, or undefined when the part or method is not in API_METHODS. */
-function target(part: string, method: string): ((...args: unknown[]) => Promise<unknown>) | undefined {
-  if (part === 'top') return (API_METHODS.top as readonly string[]).includes(method) ? (services[method as 'journal'] as (...a: unknown[]) => Promise<unknown>) : undefined;
-  if (part !== 'cards' && part !== 'terminals' && part !== 'readers') return undefined;
-  if (!(API_METHODS[part] as readonly string[]).includes(method)) return undefined;
-  return (services[part] as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[method];
+type Method = (...args: unknown[]) => Promise<unknown>;
+
+/** Every callable method by `part.method`, built once: a call names one of API_METHODS or fails. */
+const methods = new Map<string, Method>();
+for (const part of ['cards', 'terminals', 'readers'] as const) {
+  const on = services[part] as unknown as Record<string, Method>;
+  for (const name of API_METHODS[part]) methods.set(`${part}.${name}`, on[name]);
 }
+for (const name of API_METHODS.top) methods.set(`top.${name}`, services[name] as Method);
 
 /** Calls started and not yet answered; close() waits for them. */
 let inFlight = 0;
@@ -66,7 +68,7 @@ let onIdle: (() => void) | undefined;
 async function call(m: Extract<ToService, { t: 'call' }>): Promise<void> {
   inFlight++;
   try {
-    const f = target(m.part, m.method);
+    const f = methods.get(`${m.part}.${m.method}`);
     if (!f) throw new TypeError(`no service method ${m.part}.${m.method}`);
     send({ t: 'result', id: m.id, value: await f(...m.args) });
   } catch (e) {

@@ -157,7 +157,6 @@ export class SqliteCardStore implements CardStore {
     insertCard: Database.Statement;
     getCard: Database.Statement;
     listCards: Database.Statement;
-    listCardsPage: Database.Statement;
     getSummary: Database.Statement;
     deleteCard: Database.Statement;
     versionOf: Database.Statement;
@@ -233,9 +232,8 @@ export class SqliteCardStore implements CardStore {
     this.stmt = {
       insertCard: db.prepare('INSERT INTO cards (id, image, version, serial, profile, meta, created_at, updated_at) VALUES (?, ?, 1, ?, ?, ?, ?, ?)'),
       getCard: db.prepare('SELECT image, version FROM cards WHERE id = ?'),
-      listCards: db.prepare(`${summarySql('')} ORDER BY c.id`),
-      listCardsPage: db.prepare(`${pageSql()} ORDER BY c.id LIMIT @limit`),
-      getSummary: db.prepare(summarySql('@id')),
+      listCards: db.prepare(`${summarySql('c.id > @after')} ORDER BY c.id LIMIT @limit`),
+      getSummary: db.prepare(summarySql('c.id = @id')),
       deleteCard: db.prepare('DELETE FROM cards WHERE id = ?'),
       versionOf: db.prepare('SELECT version AS base, (SELECT max(version) FROM card_patches WHERE card_id = cards.id) AS top FROM cards WHERE id = ?'),
       dataVersion: db.prepare('PRAGMA data_version').pluck(),
@@ -359,9 +357,8 @@ export class SqliteCardStore implements CardStore {
 
   listCards(page: CardPage = {}): CardSummaryRow[] {
     const limit = checkQueryLimit(page.limit);
-    if (page.afterId === undefined && limit === undefined) return (this.stmt.listCards.all() as Omit<CardRow, 'image'>[]).map(toSummaryRow);
     // '' sorts before every id (ids are 1..128 characters): no afterId starts at the first card.
-    const rows = this.stmt.listCardsPage.all({ after: page.afterId ?? '', limit: limit ?? -1 }) as Omit<CardRow, 'image'>[];
+    const rows = this.stmt.listCards.all({ after: page.afterId ?? '', limit: limit ?? -1 }) as Omit<CardRow, 'image'>[];
     return rows.map(toSummaryRow);
   }
 
@@ -634,23 +631,14 @@ function patchTextOf(change: CardImageChange): string {
 }
 
 /**
- * The listing rows of the cards after `@after`, each card's patch facts looked up by its key
- * (card_id, version): a page reads its own cards and their patches only.
+ * The listing rows of the cards matching `where`, each card's version and update time its newest
+ * patch's when it has patches, looked up by the patch key (card_id, version): a page reads its own
+ * cards and their patches only.
  */
-function pageSql(): string {
+function summarySql(where: string): string {
   return `SELECT c.id, coalesce((SELECT max(version) FROM card_patches WHERE card_id = c.id), c.version) AS version, c.serial, c.profile, c.meta, c.created_at,
     coalesce((SELECT max(created_at) FROM card_patches WHERE card_id = c.id), c.updated_at) AS updated_at
-    FROM cards c WHERE c.id > @after`;
-}
-
-/**
- * The listing rows, of every card or (with `idParam`) of one: a card's version and update time
- * are its newest patch's when it has patches.
- */
-function summarySql(idParam: string): string {
-  const patchWhere = idParam ? ` WHERE card_id = ${idParam}` : '';
-  return `SELECT c.id, coalesce(p.version, c.version) AS version, c.serial, c.profile, c.meta, c.created_at, coalesce(p.created_at, c.updated_at) AS updated_at
-    FROM cards c LEFT JOIN (SELECT card_id, max(version) AS version, max(created_at) AS created_at FROM card_patches${patchWhere} GROUP BY card_id) p ON p.card_id = c.id${idParam ? ` WHERE c.id = ${idParam}` : ''}`;
+    FROM cards c WHERE ${where}`;
 }
 
 function toSummaryRow(r: Omit<CardRow, 'image'>): CardSummaryRow {
