@@ -260,37 +260,37 @@ export class PcscReaderSpi implements ReaderSpi {
 
   /** Resolves once a status event arrived (or the reader ended, or after `timeoutMs`). */
   statusKnown(timeoutMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        if (this.gotStatus || this.ended || Date.now() >= deadline) {
-          clearTimeout(timer);
-          this.waiters.delete(done);
-          resolve();
-        }
-      };
-      const deadline = Date.now() + timeoutMs;
-      const timer = setTimeout(done, timeoutMs);
-      this.waiters.add(done);
-      done();
-    });
+    return this.waitUntil(() => this.gotStatus || this.ended, timeoutMs).then(() => undefined);
   }
 
   private checkReader(): void {
     if (this.ended) throw new ReaderError(this.name, 'reader gone (pcscd no longer lists it)');
   }
 
-  private waitForAtr(): Promise<Uint8Array | undefined> {
+  private async waitForAtr(): Promise<Uint8Array | undefined> {
+    await this.waitUntil(() => this.atr !== undefined || this.ended, this.atrWaitMs);
+    return this.atr;
+  }
+
+  /**
+   * Resolves when `ready()` holds after a status or end event, or when `timeoutMs` has passed.
+   * The timer ends the wait by itself: it must not compare Date.now() with a deadline, since
+   * Node's timers run on a monotonic clock and may fire a millisecond before Date.now() reaches
+   * it. Such a comparison left the wait pending for good.
+   */
+  private waitUntil(ready: () => boolean, timeoutMs: number): Promise<void> {
     return new Promise((resolve) => {
-      const done = (): void => {
-        if (this.atr || this.ended || Date.now() >= deadline) {
-          clearTimeout(timer);
-          this.waiters.delete(done);
-          resolve(this.atr);
-        }
+      const finish = (): void => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        resolve();
       };
-      const deadline = Date.now() + this.atrWaitMs;
-      const timer = setTimeout(done, this.atrWaitMs);
-      this.waiters.add(done);
+      const check = (): void => {
+        if (ready()) finish();
+      };
+      const timer = setTimeout(finish, timeoutMs);
+      this.waiters.add(check);
+      check();
     });
   }
 }

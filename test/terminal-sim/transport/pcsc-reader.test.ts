@@ -5,7 +5,7 @@
  * test/e2e/pcsc.test.ts.
  */
 import { EventEmitter } from 'node:events';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CardRemovedError, ReaderError } from '../../../terminal-sim/reader/errors.js';
 import { SpiReader } from '../../../terminal-sim/reader/spi-reader.js';
 import { mapPcscError, pcscErrorCode, PcscReaderSpi } from '../../../terminal-sim/transport/pcsc-reader.js';
@@ -122,6 +122,23 @@ describe('PcscReaderSpi over a fake pcsclite reader', () => {
     await expect(spi.powerOn()).rejects.toThrow(/no ATR within 20 ms/);
     expect(r.connected).toBe(false);
   });
+
+  // CI once hung here: the timer fired a millisecond before Date.now() reached the wait's
+  // deadline, and the wait re-checked that deadline instead of ending. A wall clock that stands
+  // still is the extreme case; the timer alone must end both waits.
+  it('the ATR and first-status waits end on their timer even when Date.now() lags behind it', async () => {
+    const now = vi.spyOn(Date, 'now').mockReturnValue(1_000_000);
+    try {
+      const r = new FakeReader();
+      r.state = 0x22;
+      const spi = spiOf(r, { atrWaitMs: 20 });
+      await expect(spi.powerOn()).rejects.toThrow(/no ATR within 20 ms/);
+      const silent = new FakeReader(); // no state yet, and no status event ever comes
+      await expect(spiOf(silent).statusKnown(20)).resolves.toBeUndefined();
+    } finally {
+      now.mockRestore();
+    }
+  }, 2000);
 
   it('a reader that pcscd stops listing fails with ReaderError', async () => {
     const r = new FakeReader();
