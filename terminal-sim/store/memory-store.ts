@@ -3,14 +3,35 @@
  * kept as JSON text, as SQLite keeps them, so a caller's object is never aliased and a read
  * always returns a fresh copy. Each write checks everything first and mutates last, so a failure
  * leaves the store exactly as it was (the atomicity SQLite gets from a transaction).
+ *
+ * Grouped saves keep a tap's merge patch, as SqliteCardStore does, and fold the patches into the
+ * image every `foldAfterPatches`: writing the whole 7 KB image on every tap made `--memory`
+ * slower than SQLite (2,717 against 3,400 taps a second over HTTP, 27 November).
  */
 import type { CardImage } from '../../engine/index.js';
 import type { JournalRecord } from '../clearing/journal.js';
 import { CardNotFoundError, StoreConflictError, TerminalNotFoundError } from './card-store.js';
-import type { CardMeta, CardPage, CardStore, CardStoreOptions, CardSummaryRow, JournalQuery, JournalRow, StoredImage, StoreStats, TerminalKind, TerminalRow, TerminalStateWrite } from './card-store.js';
+import { applyMergePatch } from './merge-patch.js';
+import type {
+  CardImageChange,
+  CardMeta,
+  CardPage,
+  CardStore,
+  CardStoreOptions,
+  CardSummaryRow,
+  JournalQuery,
+  JournalRow,
+  LateTerminalStateWrite,
+  StoredImage,
+  StoreStats,
+  TerminalKind,
+  TerminalRow,
+  TerminalStateWrite,
+} from './card-store.js';
 import {
   checkCardId,
   checkedRecords,
+  checkFoldAfter,
   checkMeta,
   checkNow,
   checkQueryLimit,
@@ -19,17 +40,38 @@ import {
   imageText,
   infoFacts,
   jsonText,
+  patchTextOf,
   readNow,
 } from './_validate.js';
 
+export interface MemoryCardStoreOptions extends CardStoreOptions {
+  /** Patches a card may hold before a grouped save writes its whole image again (0: always whole). Default 32. */
+  foldAfterPatches?: number;
+}
+
 interface Entry {
   text: string;
+  /** Merge patches (JSON text) over `text`, oldest first, from grouped saves. */
+  patches: readonly string[];
+  /** The version of text with its patches applied. */
   version: number;
   meta: CardMeta;
   serial: string | undefined;
   profile: string | undefined;
   createdAt: number;
   updatedAt: number;
+}
+
+interface QueuedWrite {
+  id: string;
+  change: CardImageChange;
+  /** The patch's JSON text ('{}' for none). */
+  patchText: string;
+  records: readonly JournalRecord[];
+  expected: number;
+  terminal: LateTerminalStateWrite | undefined;
+  resolve: (version: number) => void;
+  reject: (e: unknown) => void;
 }
 
 interface TerminalEntry {
@@ -47,10 +89,15 @@ export class MemoryCardStore implements CardStore {
   private readonly rows: JournalRow[] = [];
   private nextId = 1;
   private readonly now: () => number;
+  private readonly foldAfter: number;
   private closed = false;
+  private queue: QueuedWrite[] = [];
+  private groupCommits = 0;
+  private groupedWrites = 0;
 
-  constructor(opts: CardStoreOptions) {
+  constructor(opts: MemoryCardStoreOptions) {
     this.now = checkNow(opts?.now);
+    this.foldAfter = checkFoldAfter(opts.foldAfterPatches);
   }
 
   createCard(id: string, image: CardImage, meta?: CardMeta): void {
@@ -60,7 +107,7 @@ export class MemoryCardStore implements CardStore {
     const m = checkMeta(meta);
     if (this.cards.has(id)) throw new StoreConflictError(id, `card "${id}" already exists`);
     const t = readNow(this.now);
-    this.cards.set(id, { text, version: 1, meta: m, ...infoFacts(image), createdAt: t, updatedAt: t });
+    this.cards.set(id, { text, patches: [], version: 1, meta: m, ...infoFacts(image), createdAt: t, updatedAt: t });
   }
 
   getImage(id: string): CardImage | undefined {
@@ -70,7 +117,10 @@ export class MemoryCardStore implements CardStore {
   getStored(id: string): StoredImage | undefined {
     this.open();
     const e = this.cards.get(id);
-    return e && { image: JSON.parse(e.text) as CardImage, version: e.version };
+    if (!e) return undefined;
+    let image: unknown = JSON.parse(e.text);
+    for (const p of e.patches) image = applyMergePatch(image, JSON.parse(p));
+    return { image: image as CardImage, version: e.version };
   }
 
   listCards(page: CardPage = {}): CardSummaryRow[] {
@@ -120,10 +170,75 @@ export class MemoryCardStore implements CardStore {
     }
     // Everything is checked: from here on nothing throws.
     const version = e.version + 1;
-    this.cards.set(id, { ...e, ...infoFacts(image), text, version, updatedAt: rows.length ? rows[0].createdAt : readNow(this.now) });
+    this.cards.set(id, { ...e, ...infoFacts(image), text, patches: [], version, updatedAt: rows.length ? rows[0].createdAt : readNow(this.now) });
     this.commitRows(rows);
     if (t) this.terminals.set(t[0], t[1]);
     return version;
+  }
+
+  /**
+   * Group commit (CardStore.saveChangeAndJournalGrouped), as SqliteCardStore does it: the writes
+   * of one event-loop turn are applied together in setImmediate, each checked before it changes
+   * anything, so a failing write fails alone; the late terminal states are taken once, after
+   * every card write of the turn.
+   */
+  saveChangeAndJournalGrouped(id: string, change: CardImageChange, records: readonly JournalRecord[], expectedVersion: number, terminal?: LateTerminalStateWrite): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.open();
+      checkCardId(id);
+      const patchText = patchTextOf(change);
+      checkVersion(expectedVersion);
+      if (!Array.isArray(records)) throw new TypeError('"records" expected an array');
+      if (terminal) checkCardId(terminal.id);
+      if (this.queue.length === 0) setImmediate(() => this.flush());
+      this.queue.push({ id, change, patchText, records, expected: expectedVersion, terminal, resolve, reject });
+    });
+  }
+
+  private flush(): void {
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
+    const results = batch.map((w) => {
+      try {
+        return this.applyGrouped(w);
+      } catch (error) {
+        return { error };
+      }
+    });
+    const terminals = new Map<string, LateTerminalStateWrite>();
+    for (const w of batch) if (w.terminal) terminals.set(w.terminal.id, w.terminal);
+    // A terminal deleted meanwhile takes no state: its taps still stand (as in SqliteCardStore).
+    for (const [id, late] of terminals) {
+      const state = late.state();
+      if (state !== undefined && this.terminals.has(id)) this.terminals.set(...this.stageTerminal(id, state));
+    }
+    this.groupCommits++;
+    this.groupedWrites += batch.length;
+    batch.forEach((w, i) => {
+      const r = results[i];
+      if (typeof r === 'number') w.resolve(r);
+      else w.reject(r.error);
+    });
+  }
+
+  /** One grouped write: checks it all, then stores the patch (or, every foldAfter, the whole image) and the rows. */
+  private applyGrouped(w: QueuedWrite): number {
+    const e = this.cards.get(w.id);
+    if (!e) throw new CardNotFoundError(w.id);
+    if (e.version !== w.expected) throw new StoreConflictError(w.id, `card "${w.id}" is at version ${e.version}, expected ${w.expected}`, e.version);
+    const rows = this.stageRows(w.records, w.id);
+    const t = rows.length ? rows[0].createdAt : readNow(this.now);
+    if (w.patchText !== '{}') {
+      if (e.patches.length >= this.foldAfter) {
+        const image = w.change.image();
+        this.cards.set(w.id, { ...e, ...infoFacts(image), text: imageText(image), patches: [], version: e.version + 1, updatedAt: t });
+      } else {
+        this.cards.set(w.id, { ...e, patches: [...e.patches, w.patchText], version: e.version + 1, updatedAt: t });
+      }
+    }
+    this.commitRows(rows);
+    return this.cards.get(w.id)!.version;
   }
 
   createTerminal(id: string, kind: TerminalKind, config: unknown, state: unknown): void {
@@ -184,10 +299,13 @@ export class MemoryCardStore implements CardStore {
   }
 
   stats(): StoreStats {
-    return { kind: 'memory' };
+    return { kind: 'memory', groupCommits: this.groupCommits, groupedWrites: this.groupedWrites };
   }
 
+  /** Applies any queued group writes, then refuses further use. Idempotent. */
   close(): void {
+    if (this.closed) return;
+    this.flush();
     this.closed = true;
   }
 

@@ -39,6 +39,7 @@ import { migrate } from './sqlite-schema.js';
 import {
   checkCardId,
   checkedRecords,
+  checkFoldAfter,
   checkMeta,
   checkNow,
   checkQueryLimit,
@@ -47,6 +48,7 @@ import {
   imageText,
   infoFacts,
   jsonText,
+  patchTextOf,
   readNow,
 } from './_validate.js';
 
@@ -65,7 +67,6 @@ export interface SqliteCardStoreOptions extends CardStoreOptions {
   cacheKiB?: number;
 }
 
-const DEFAULT_FOLD_AFTER = 32;
 const DEFAULT_CACHE_KIB = 65_536;
 /** Card versions kept in memory at most (SqliteCardStore.versions); beyond, the map starts over. */
 const MAX_CACHED_VERSIONS = 100_000;
@@ -209,9 +210,7 @@ export class SqliteCardStore implements CardStore {
   constructor(path: string, opts: SqliteCardStoreOptions) {
     if (typeof path !== 'string' || path.length === 0) throw new TypeError('"path" expected a non-empty string');
     this.now = checkNow(opts?.now);
-    const fold = opts.foldAfterPatches ?? DEFAULT_FOLD_AFTER;
-    if (!Number.isSafeInteger(fold) || fold < 0) throw new RangeError(`"foldAfterPatches" expected an integer ≥ 0, got ${String(fold)}`);
-    this.foldAfter = fold;
+    this.foldAfter = checkFoldAfter(opts.foldAfterPatches);
     const cacheKiB = opts.cacheKiB ?? DEFAULT_CACHE_KIB;
     if (!Number.isSafeInteger(cacheKiB) || cacheKiB < 0) throw new RangeError(`"cacheKiB" expected an integer ≥ 0, got ${String(cacheKiB)}`);
     this.path = path;
@@ -620,14 +619,6 @@ export class SqliteCardStore implements CardStore {
 
 function imageTextAndFacts(image: CardImage): StoredImageText {
   return { text: imageText(image), facts: infoFacts(image) };
-}
-
-/** The change's patch as JSON text. @throws TypeError when `change` is not a patch and an image maker. */
-function patchTextOf(change: CardImageChange): string {
-  if (!change || typeof change !== 'object' || typeof change.image !== 'function') throw new TypeError('"change" expected { patch, image() }');
-  const p: unknown = change.patch;
-  if (!p || typeof p !== 'object' || Array.isArray(p)) throw new TypeError('"change.patch" expected a merge patch object');
-  return jsonText('change.patch', p);
 }
 
 /**

@@ -15,7 +15,7 @@ describe('GET /v1/status', () => {
   it('memory store: its kind, and the cards open against --max-open-cards', async () => {
     const { app } = await makeApp({ maxOpenCards: 2 });
     const first = (await app.inject({ method: 'GET', url: '/v1/status' })).json();
-    expect(first).toEqual({ store: { kind: 'memory' }, cards: { open: 0, maxOpen: 2 }, service: { thread: false, busy: expect.any(Number), windowS: expect.any(Number) } });
+    expect(first).toEqual({ store: { kind: 'memory', groupCommits: 0, groupedWrites: 0 }, cards: { open: 0, maxOpen: 2 }, service: { thread: false, busy: expect.any(Number), windowS: expect.any(Number) } });
     expect(first.service.busy).toBeGreaterThanOrEqual(0);
     expect(first.service.busy).toBeLessThanOrEqual(1);
     for (const seed of [1, 2, 3]) {
