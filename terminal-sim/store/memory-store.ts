@@ -199,6 +199,16 @@ export class MemoryCardStore implements CardStore {
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return;
+    // The terminals' late states are taken first: one that throws (or is not JSON) fails the
+    // whole batch before anything changed, as SQLite rolls the batch back. Taking them before
+    // the card writes changes nothing they hold: the flows of the batch have all run.
+    let states: [string, TerminalEntry][];
+    try {
+      states = this.lateTerminalStates(batch);
+    } catch (e) {
+      for (const w of batch) w.reject(e);
+      return;
+    }
     const results = batch.map((w) => {
       try {
         return this.applyGrouped(w);
@@ -206,13 +216,7 @@ export class MemoryCardStore implements CardStore {
         return { error };
       }
     });
-    const terminals = new Map<string, LateTerminalStateWrite>();
-    for (const w of batch) if (w.terminal) terminals.set(w.terminal.id, w.terminal);
-    // A terminal deleted meanwhile takes no state: its taps still stand (as in SqliteCardStore).
-    for (const [id, late] of terminals) {
-      const state = late.state();
-      if (state !== undefined && this.terminals.has(id)) this.terminals.set(...this.stageTerminal(id, state));
-    }
+    for (const [id, entry] of states) this.terminals.set(id, entry);
     this.groupCommits++;
     this.groupedWrites += batch.length;
     batch.forEach((w, i) => {
@@ -220,6 +224,19 @@ export class MemoryCardStore implements CardStore {
       if (typeof r === 'number') w.resolve(r);
       else w.reject(r.error);
     });
+  }
+
+  /** The terminal entries the batch's late states leave, once per terminal (not stored yet). */
+  private lateTerminalStates(batch: readonly QueuedWrite[]): [string, TerminalEntry][] {
+    const terminals = new Map<string, LateTerminalStateWrite>();
+    for (const w of batch) if (w.terminal) terminals.set(w.terminal.id, w.terminal);
+    const out: [string, TerminalEntry][] = [];
+    for (const [id, late] of terminals) {
+      const state = late.state();
+      // A terminal deleted meanwhile takes no state: its taps still stand (as in SqliteCardStore).
+      if (state !== undefined && this.terminals.has(id)) out.push(this.stageTerminal(id, state));
+    }
+    return out;
   }
 
   /** One grouped write: checks it all, then stores the patch (or, every foldAfter, the whole image) and the rows. */

@@ -160,6 +160,25 @@ export function groupedSaveContract(name: string, make: (now: () => number, opts
       s.close();
     });
 
+    it('a late terminal state that cannot be taken fails the whole batch, and nothing is written', async () => {
+      const s = make(steppingNow());
+      s.createCard('a', image(1));
+      s.createCard('b', image(2));
+      s.createTerminal('t', 'gate', {}, { seq: 0 });
+      const bad = { id: 't', state: () => ({ seq: 10n }) }; // a BigInt is not JSON
+      const pa = s.saveChangeAndJournalGrouped('a', change(image(1), image(1, 100)), [record()], 1, bad);
+      const pb = s.saveChangeAndJournalGrouped('b', change(image(2), image(2, 200)), [record({ counter: 2 })], 1);
+      await expect(pa).rejects.toThrow(/state/);
+      await expect(pb).rejects.toThrow(/state/);
+      expect(s.getStored('a')).toEqual({ image: image(1), version: 1 });
+      expect(s.getStored('b')).toEqual({ image: image(2), version: 1 });
+      expect(s.journal()).toEqual([]);
+      expect(s.getTerminal('t')).toMatchObject({ state: { seq: 0 }, version: 1 });
+      // the store still works
+      await expect(s.saveChangeAndJournalGrouped('a', change(image(1), image(1, 100)), [record()], 1)).resolves.toBe(2);
+      s.close();
+    });
+
     it('refuses a malformed change before queueing it', async () => {
       const s = make(steppingNow());
       s.createCard('a', image(1));
