@@ -22,6 +22,9 @@
 //   node dist/bench/server.bench.js --filter http-apdu --time 20000
 //   SSC3_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/p' node dist/bench/server.bench.js --filter http-tap
 //                                                      the same, with a CPU profile of the server
+//   SSC3_SERVER_ARGS='--memory' node dist/bench/server.bench.js --filter http-tap-busy
+//                                                      another store or layout (--memory, --single-thread):
+//                                                      prints only; writes with --out, never README.md
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +34,7 @@ import { apduCase, runHttpLoad, tapCase, type HttpCase, type HttpLoadResult, typ
 import { currentMachine } from './lib/measure.js';
 import { pcscUnavailable, runPcsc } from './lib/pcsc-rig.js';
 import { machineLine } from './lib/report.js';
-import { busiestThreadSeconds, cpuSecondsOf, createCards, groupCommitsOf, MAX_BALANCE_FEN, postJson, routeExists, startServerChild, threadCpuSecondsOf, type ServerChild } from './lib/server-process.js';
+import { busiestThreadSeconds, cpuSecondsOf, createCards, groupCommitsOf, MAX_BALANCE_FEN, postJson, routeExists, startServerChild, threadCpuSecondsOf, wordsOf, type ServerChild } from './lib/server-process.js';
 import {
   buildServerJson,
   evaluateServerTargets,
@@ -310,14 +313,19 @@ export async function main(argv: readonly string[]): Promise<number> {
   console.log(`\n${machineLine(m)}`);
 
   const md = renderServerMarkdown(rows, targets, m);
-  const outDir = flags.out ?? (flags.quick ? undefined : join(ROOT, 'bench', 'results'));
+  // The results and the README describe the server as shipped: a run with other server options
+  // is a comparison, written only where --out says.
+  const serverArgs = wordsOf(process.env.SSC3_SERVER_ARGS);
+  if (serverArgs.length > 0) console.log(`server options: ${serverArgs.join(' ')} (SSC3_SERVER_ARGS): not the shipped layout; bench/results and README.md left alone`);
+  const official = !flags.quick && serverArgs.length === 0;
+  const outDir = flags.out ?? (official ? join(ROOT, 'bench', 'results') : undefined);
   if (outDir !== undefined) {
     mkdirSync(outDir, { recursive: true });
     writeFileSync(join(outDir, 'server.json'), JSON.stringify(buildServerJson(rows, targets, m), null, 2) + '\n');
     writeFileSync(join(outDir, 'server.md'), md);
     console.log(`wrote ${join(outDir, 'server.json')}, server.md`);
   }
-  if (flags.readme) updateReadmeSection(ROOT, 'server', md);
+  if (flags.readme && serverArgs.length === 0) updateReadmeSection(ROOT, 'server', md);
   return failed ? 1 : 0;
 }
 

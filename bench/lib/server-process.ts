@@ -6,6 +6,20 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** Whitespace-separated words of an environment variable (none when unset). */
+export function wordsOf(value: string | undefined): string[] {
+  return (value ?? '').split(/\s+/).filter((a) => a.length > 0);
+}
+
+/**
+ * The `ssc3 serve` arguments: a free port, then `--data dataDir` unless `extra` asks for
+ * `--memory` (the CLI refuses both), then `extra` (SSC3_SERVER_ARGS, e.g. "--memory" or
+ * "--single-thread", to measure another layout or store against the shipped one).
+ */
+export function serveArgs(dataDir: string, extra: readonly string[]): string[] {
+  return ['serve', '--port', '0', ...(extra.includes('--memory') ? [] : ['--data', dataDir]), ...extra];
+}
+
 export interface ServerChild {
   /** e.g. http://127.0.0.1:40123 */
   url: string;
@@ -23,8 +37,8 @@ export async function startServerChild(cliPath: string, extraArgs: readonly stri
   const dataDir = mkdtempSync(join(tmpdir(), 'ssc3-bench-server-'));
   // SSC3_SERVER_NODE_ARGS: Node flags for the server only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p"
   // to profile it under load (NODE_OPTIONS refuses --cpu-prof).
-  const nodeArgs = (process.env.SSC3_SERVER_NODE_ARGS ?? '').split(/\s+/).filter((a) => a.length > 0);
-  const child = spawn(process.execPath, [...nodeArgs, cliPath, 'serve', '--port', '0', '--data', dataDir, ...extraArgs], {
+  const nodeArgs = wordsOf(process.env.SSC3_SERVER_NODE_ARGS);
+  const child = spawn(process.execPath, [...nodeArgs, cliPath, ...serveArgs(dataDir, [...wordsOf(process.env.SSC3_SERVER_ARGS), ...extraArgs])], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -19,7 +19,7 @@ import {
   type ServerRow,
 } from '../../bench/lib/server-report.js';
 import { apduCase, APDU_MIX, tapCase, type PooledCard, type TapState } from '../../bench/lib/http-load.js';
-import { busiestThreadSeconds, threadCpuSecondsOf } from '../../bench/lib/server-process.js';
+import { busiestThreadSeconds, serveArgs, threadCpuSecondsOf, wordsOf } from '../../bench/lib/server-process.js';
 
 const MACHINE: Machine = { date: '2025-01-02T03:04:05.000Z', node: 'v20.20.2', openssl: '3.0.19', cpu: 'Test CPU', cores: 2 };
 
@@ -225,5 +225,15 @@ describe('request cases (no server: build and check only)', () => {
     expect(card.state.next).toBe('entry');
     c.check(card, 200, '{"outcome":"entered"}');
     expect(c.check(card, 200, '{"outcome":"exited","balanceFen":999}')).toEqual({ ok: true, keep: false });
+  });
+});
+
+describe('the server child\'s arguments', () => {
+  it('SQLite in the data folder by default; --memory drops --data; extra options follow', () => {
+    expect(serveArgs('/tmp/d', [])).toEqual(['serve', '--port', '0', '--data', '/tmp/d']);
+    expect(serveArgs('/tmp/d', ['--memory'])).toEqual(['serve', '--port', '0', '--memory']);
+    expect(serveArgs('/tmp/d', ['--single-thread'])).toEqual(['serve', '--port', '0', '--data', '/tmp/d', '--single-thread']);
+    expect(wordsOf(undefined)).toEqual([]);
+    expect(wordsOf('  --memory   --single-thread ')).toEqual(['--memory', '--single-thread']);
   });
 });
