@@ -6,6 +6,7 @@
 export { CardNotFoundError, StoreConflictError, TerminalNotFoundError } from './card-store.js';
 export type { CardImageChange, CardMeta, CardPage, CardStore, CardStoreOptions, CardSummaryRow, JournalQuery, JournalRow, StoredImage, StoreStats, LateTerminalStateWrite, TerminalKind, TerminalRow, TerminalStateWrite } from './card-store.js';
 export { MemoryCardStore } from './memory-store.js';
+export type { MemoryCardStoreOptions } from './memory-store.js';
 export { SqliteCardStore } from './sqlite-store.js';
 export type { SqliteCardStoreOptions } from './sqlite-store.js';
 export { MIGRATIONS, SCHEMA_VERSION } from './sqlite-schema.js';
