@@ -179,8 +179,8 @@ export class MemoryCardStore implements CardStore {
   /**
    * Group commit (CardStore.saveChangeAndJournalGrouped), as SqliteCardStore does it: the writes
    * of one event-loop turn are applied together in setImmediate, each checked before it changes
-   * anything, so a failing write fails alone; the late terminal states are taken once, after
-   * every card write of the turn.
+   * anything, so a failing write fails alone; the late terminal states are taken once per
+   * terminal at the flush, when every flow of the turn has run (see flush()).
    */
   saveChangeAndJournalGrouped(id: string, change: CardImageChange, records: readonly JournalRecord[], expectedVersion: number, terminal?: LateTerminalStateWrite): Promise<number> {
     return new Promise((resolve, reject) => {
