@@ -225,14 +225,24 @@ export class CardService {
     });
   }
 
-  /** One APDU, saved before returning. @throws ApiError CARD_TORN, CARD_NOT_POWERED, UNKNOWN_CARD */
-  transmit(id: string, apdu: Uint8Array): { response: string; sw: string } {
-    this.notHeld(id);
-    return this.guard(id, (sc) => {
+  /**
+   * One APDU, resolved once any change it made is durable: saved as a patch in the store's group
+   * commit (StoredCard.transmitGrouped), so many cards' APDUs share one fsync. The card's lock is
+   * held until then: an APDU waits for the one before it on the same card, or for a tap.
+   * @throws ApiError CARD_TORN, CARD_NOT_POWERED, CARD_IN_READER, CARD_CONFLICT, UNKNOWN_CARD
+   */
+  async transmit(id: string, apdu: Uint8Array): Promise<{ response: string; sw: string }> {
+    this.notInReader(id);
+    return this.locks.run([cardKey(id)], async () => {
+      // Checked again: a PC/SC slot may have taken the card while this waited.
+      this.notInReader(id);
+      const sc = this.session(id);
       let resp: Uint8Array;
       try {
-        resp = sc.transmit(apdu);
+        resp = await sc.transmitGrouped(apdu);
       } catch (e) {
+        this.forgetIfFailed(id, e);
+        if (e instanceof StoreConflictError) throw new ApiError('CARD_CONFLICT', { id });
         if (e instanceof CardPowerError) {
           if (e.torn) throw new ApiError('CARD_TORN', { id, detail: e.message });
           throw new ApiError('CARD_NOT_POWERED', { id });

@@ -27,7 +27,7 @@ export const ERRORS = {
   CARD_NOT_POWERED: { status: 409, template: 'card "{id}" is not powered: POST /v1/cards/{id}/reset first' },
   CARD_TORN: { status: 409, template: 'card "{id}" lost power during the APDU ({detail}); POST /v1/cards/{id}/reset to power it again' },
   CARD_IN_READER: { status: 409, template: 'card "{id}" is in PC/SC reader slot {slot}: POST /v1/readers/{slot}/remove first' },
-  CARD_BUSY: { status: 409, template: 'card "{id}" is in a terminal transaction; retry when it completes' },
+  CARD_BUSY: { status: 409, template: 'card "{id}" is in a tap or an APDU that is being saved; retry when it completes' },
   UNKNOWN_TERMINAL: { status: 404, template: 'terminal "{id}" not found' },
   TERMINAL_EXISTS: { status: 409, template: 'terminal "{id}" already exists' },
   WRONG_TERMINAL_KIND: { status: 409, template: 'terminal "{id}" is a {kind}: {what}' },

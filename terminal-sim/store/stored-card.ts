@@ -131,6 +131,30 @@ export class StoredCard {
   }
 
   /**
+   * As transmit, for a caller that can wait (the HTTP and WebSocket APDU routes): a command that
+   * may have written is saved through the store's group commit when it has one — the card's
+   * patch, sharing one commit with the turn's other saves, instead of the whole image in a
+   * transaction of its own — and the promise resolves once that is durable. The caller starts
+   * nothing else on this card until it settles. A tear's state is saved (synchronously) before
+   * the CardPowerError is rethrown, as in transmit.
+   * @throws CardPowerError, the store's errors, StoredCardFailedError
+   */
+  async transmitGrouped(apdu: Uint8Array): Promise<Uint8Array> {
+    if (!this.store.saveChangeAndJournalGrouped) return this.transmit(apdu);
+    this.usable();
+    if (this.holding) throw new Error('StoredCard.transmitGrouped inside a run* flow: use transmit');
+    let resp: Uint8Array;
+    try {
+      resp = this.card.transmit(apdu);
+    } catch (e) {
+      if (e instanceof CardPowerError && e.torn) this.persistIfChanged();
+      throw e;
+    }
+    if (swMayHaveWritten((resp[resp.length - 2] << 8) | resp[resp.length - 1])) await this.persistGrouped([]);
+    return resp;
+  }
+
+  /**
    * Runs a synchronous terminal flow against `this.card` (or this.transmit) as one durable
    * unit: returns only after the card image and the flow's journal records are committed
    * together. A flow that throws still has its card changes saved (the card did commit them:

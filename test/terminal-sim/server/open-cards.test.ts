@@ -15,18 +15,18 @@ function setUp(maxOpenCards: number) {
 }
 
 describe('CardService maxOpenCards', () => {
-  it('closes the least recently used card beyond the limit; its next use opens it afresh', () => {
+  it('closes the least recently used card beyond the limit; its next use opens it afresh', async () => {
     const { cards, ids } = setUp(2);
     const [a, b, c] = ids;
-    expect(cards.transmit(a, Uint8Array.from(Buffer.from(SELECT_TRANSIT, 'hex'))).sw).toBe('9000');
-    expect(cards.transmit(a, Uint8Array.from(Buffer.from(READ_0015, 'hex'))).sw).toBe('9000');
-    cards.transmit(b, Uint8Array.from(Buffer.from(SELECT_TRANSIT, 'hex')));
-    cards.transmit(a, Uint8Array.from(Buffer.from(READ_0015, 'hex'))); // a is now the most recent
-    cards.transmit(c, Uint8Array.from(Buffer.from(SELECT_TRANSIT, 'hex')));
+    expect((await cards.transmit(a, Uint8Array.from(Buffer.from(SELECT_TRANSIT, 'hex')))).sw).toBe('9000');
+    expect((await cards.transmit(a, Uint8Array.from(Buffer.from(READ_0015, 'hex')))).sw).toBe('9000');
+    await cards.transmit(b, Uint8Array.from(Buffer.from(SELECT_TRANSIT, 'hex')));
+    await cards.transmit(a, Uint8Array.from(Buffer.from(READ_0015, 'hex'))); // a is now the most recent
+    await cards.transmit(c, Uint8Array.from(Buffer.from(SELECT_TRANSIT, 'hex')));
     expect(cards.openCount).toBe(2);
     // b was closed, a was not: a still has its application selected, b starts at the MF again.
-    expect(cards.transmit(a, Uint8Array.from(Buffer.from(READ_0015, 'hex'))).sw).toBe('9000');
-    expect(cards.transmit(b, Uint8Array.from(Buffer.from(READ_0015, 'hex'))).sw).not.toBe('9000');
+    expect((await cards.transmit(a, Uint8Array.from(Buffer.from(READ_0015, 'hex')))).sw).toBe('9000');
+    expect((await cards.transmit(b, Uint8Array.from(Buffer.from(READ_0015, 'hex')))).sw).not.toBe('9000');
     expect(cards.openCount).toBe(2);
   });
 
@@ -47,20 +47,20 @@ describe('CardService maxOpenCards', () => {
     expect(cards.detail(a).balanceFen).toBe(out.balanceFen); // read from the stored image
   });
 
-  it('never closes a card with a tear armed, a torn (unpowered) card or a card in a PC/SC slot', () => {
+  it('never closes a card with a tear armed, a torn (unpowered) card or a card in a PC/SC slot', async () => {
     const { cards, ids } = setUp(1);
     const [a, b, c, d] = ids;
     cards.injectTear(a, { afterApdus: 5, phase: 'before-commit' });
     cards.injectTear(b, { afterApdus: 0, phase: 'before-commit' });
-    expect(() => cards.transmit(b, Uint8Array.from(Buffer.from('0084000004', 'hex')))).toThrow(/torn/i);
+    await expect(cards.transmit(b, Uint8Array.from(Buffer.from('0084000004', 'hex')))).rejects.toThrow(/torn/i);
     cards.claimForReader(c, '0');
-    cards.transmit(d, Uint8Array.from(Buffer.from(SELECT_TRANSIT, 'hex')));
+    await cards.transmit(d, Uint8Array.from(Buffer.from(SELECT_TRANSIT, 'hex')));
     expect(cards.openCount).toBe(4);
     cards.releaseFromReader(c);
-    cards.transmit(d, Uint8Array.from(Buffer.from(READ_0015, 'hex')));
+    await cards.transmit(d, Uint8Array.from(Buffer.from(READ_0015, 'hex')));
     // Opening another card is what closes idle ones: c (released, powered, idle) goes now.
     const e = cards.create({ seed: 5 }).id;
-    cards.transmit(e, Uint8Array.from(Buffer.from(SELECT_TRANSIT, 'hex')));
+    await cards.transmit(e, Uint8Array.from(Buffer.from(SELECT_TRANSIT, 'hex')));
     expect(cards.openCount).toBe(3); // a (tear armed), b (torn), e (just opened)
   });
 
