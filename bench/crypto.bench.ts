@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { checkCases, type BenchCase } from './lib/case.js';
 import { renderChartSvg } from './lib/chart.js';
 import { runIfEntry, updateReadmeSection } from './lib/entry.js';
-import { flagsOrExit, timingOf, USAGE } from './lib/cli.js';
+import { flagsOrExit, readmeAllowed, resultsDirOf, timingOf, USAGE } from './lib/cli.js';
 import { desMacCase, tdesBlockCase } from './lib/cases-des.js';
 import { sm2DecryptCase, sm2EncryptCase, sm2SignCase, sm2VerifyCase, V2_PRECOMPUTED } from './lib/cases-sm2.js';
 import { NODE, NODE_REUSED, sm3Case, sm4BlockCase, sm4CbcCase, sm4CbcMacCase, V2 } from './lib/cases-sm3-sm4.js';
@@ -116,7 +116,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   console.log(`\n${machineLine(m)}`);
 
   const md = renderMarkdown(rows, targets, m);
-  const outDir = flags.out ?? (flags.quick ? undefined : join(ROOT, 'bench', 'results'));
+  const outDir = resultsDirOf(flags, ROOT);
   if (outDir !== undefined) {
     mkdirSync(outDir, { recursive: true });
     writeFileSync(join(outDir, 'crypto.json'), JSON.stringify(buildJson(rows, targets, m), null, 2) + '\n');
@@ -124,7 +124,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     writeFileSync(join(outDir, 'crypto.svg'), (await renderChartSvg(targets, machineLine(m))) + '\n');
     console.log(`wrote ${join(outDir, 'crypto.json')}, crypto.md, crypto.svg`);
   }
-  if (flags.readme) updateReadmeSection(ROOT, 'crypto', md);
+  if (readmeAllowed(flags)) updateReadmeSection(ROOT, 'crypto', md);
   return 0;
 }
 

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { defaultFareContext, type FareContext, type FareRequest, loadNetwork, quoteFare, replaySteps, type SubwayNetwork } from '../engine/rules/index.js';
 import { checkCases, type BenchCase } from './lib/case.js';
 import { runIfEntry, updateReadmeSection } from './lib/entry.js';
-import { flagsOrExit, timingOf } from './lib/cli.js';
+import { flagsOrExit, readmeAllowed, resultsDirOf, timingOf } from './lib/cli.js';
 import {
   buildFareJson,
   evaluateFareTargets,
@@ -246,14 +246,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   console.log(`\n${machineLine(m)}`);
 
   const md = renderFareMarkdown(rows, targets, m, built.notes);
-  const outDir = flags.out ?? (flags.quick ? undefined : join(ROOT, 'bench', 'results'));
+  const outDir = resultsDirOf(flags, ROOT);
   if (outDir !== undefined) {
     mkdirSync(outDir, { recursive: true });
     writeFileSync(join(outDir, 'fare.json'), JSON.stringify(buildFareJson(rows, targets, m, built.notes), null, 2) + '\n');
     writeFileSync(join(outDir, 'fare.md'), md);
     console.log(`wrote ${join(outDir, 'fare.json')}, fare.md`);
   }
-  if (flags.readme) updateReadmeSection(ROOT, 'fare', md);
+  if (readmeAllowed(flags)) updateReadmeSection(ROOT, 'fare', md);
   return 0;
 }
 

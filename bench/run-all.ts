@@ -4,7 +4,7 @@
 //   npm run bench                       all, full runs, results in bench/results
 //   npm run bench -- --quick            all, short runs, nothing written
 //   npm run bench -- --readme           all, and README.md's sections refreshed
-//   npm run bench -- --filter sm4       the crypto cases and the purse profile matching sm4
+//   npm run bench -- --filter sm4       the crypto cases and the purse profile matching sm4 (writes nothing)
 //
 // With --filter, a benchmark where nothing matches (exit code 2) is skipped rather than failed;
 // the run fails with 2 only when nothing matched anywhere.

@@ -29,7 +29,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runIfEntry, updateReadmeSection } from './lib/entry.js';
-import { flagsOrExit } from './lib/cli.js';
+import { flagsOrExit, readmeAllowed, resultsDirOf } from './lib/cli.js';
 import { apduCase, runHttpLoad, tapCase, type HttpCase, type HttpLoadResult, type PooledCard, type TapState } from './lib/http-load.js';
 import { currentMachine } from './lib/measure.js';
 import { pcscUnavailable, runPcsc } from './lib/pcsc-rig.js';
@@ -87,13 +87,13 @@ const FULL = { durationS: 10, warmupS: 3 };
 
 export const SERVER_USAGE = `usage: node dist/bench/server.bench.js [options]
   --quick          short run (~25 s): prints the table, writes nothing unless --out is given
-  --filter REGEX   run only the cases whose id matches (${SERVER_CASES.join(', ')})
+  --filter REGEX   run only the cases whose id matches (${SERVER_CASES.join(', ')}); writes nothing unless --out is given
   --time MS        timed duration of each HTTP / WebSocket case (default 10 000; quick 3 000)
   --connections N  HTTP connections of http-tap and http-apdu (default ${SIZES.httpConnections}; http-tap-busy
                    always has ${SIZES.busyConnections}); the cards
                    issued grow with them (taps: ${SIZES.tapCardsPerConnection} per connection, at least ${SIZES.tapCards})
   --out DIR        where to write server.json and server.md (default bench/results)
-  --readme         also rewrite README.md between <!-- bench:server --> and <!-- /bench:server -->
+  --readme         also rewrite README.md between <!-- bench:server --> and <!-- /bench:server --> (full runs only)
   --help           this text`;
 
 /** The repository root, from dist/bench/server.bench.js. */
@@ -316,16 +316,16 @@ export async function main(argv: readonly string[]): Promise<number> {
   // The results and the README describe the server as shipped: a run with other server options
   // is a comparison, written only where --out says.
   const serverArgs = wordsOf(process.env.SSC3_SERVER_ARGS);
-  if (serverArgs.length > 0) console.log(`server options: ${serverArgs.join(' ')} (SSC3_SERVER_ARGS): not the shipped layout; bench/results and README.md left alone`);
-  const official = !flags.quick && serverArgs.length === 0;
-  const outDir = flags.out ?? (official ? join(ROOT, 'bench', 'results') : undefined);
+  const otherLayout = serverArgs.length > 0 ? `SSC3_SERVER_ARGS=${serverArgs.join(' ')}` : undefined;
+  if (otherLayout !== undefined) console.log(`server options: ${serverArgs.join(' ')} (SSC3_SERVER_ARGS): not the shipped layout; bench/results and README.md left alone`);
+  const outDir = resultsDirOf(flags, ROOT, otherLayout);
   if (outDir !== undefined) {
     mkdirSync(outDir, { recursive: true });
     writeFileSync(join(outDir, 'server.json'), JSON.stringify(buildServerJson(rows, targets, m), null, 2) + '\n');
     writeFileSync(join(outDir, 'server.md'), md);
     console.log(`wrote ${join(outDir, 'server.json')}, server.md`);
   }
-  if (flags.readme && serverArgs.length === 0) updateReadmeSection(ROOT, 'server', md);
+  if (readmeAllowed(flags, otherLayout)) updateReadmeSection(ROOT, 'server', md);
   return failed ? 1 : 0;
 }
 

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { purseCrypto } from '../engine/index.js';
 import { runIfEntry, updateReadmeSection } from './lib/entry.js';
-import { flagsOrExit, TRANSIT_USAGE, timingOf } from './lib/cli.js';
+import { flagsOrExit, readmeAllowed, resultsDirOf, TRANSIT_USAGE, timingOf } from './lib/cli.js';
 import { currentMachine } from './lib/measure.js';
 import { machineLine } from './lib/report.js';
 import { countExitApdus, measureTapRound, TapRig, type TapOptions } from './lib/tap.js';
@@ -81,14 +81,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   console.log(`\n${machineLine(m)}`);
 
   const md = renderTapMarkdown(rows, targets, m);
-  const outDir = flags.out ?? (flags.quick ? undefined : join(ROOT, 'bench', 'results'));
+  const outDir = resultsDirOf(flags, ROOT);
   if (outDir !== undefined) {
     mkdirSync(outDir, { recursive: true });
     writeFileSync(join(outDir, 'transit.json'), JSON.stringify(buildTapJson(rows, targets, m), null, 2) + '\n');
     writeFileSync(join(outDir, 'transit.md'), md);
     console.log(`wrote ${join(outDir, 'transit.json')}, transit.md`);
   }
-  if (flags.readme) updateReadmeSection(ROOT, 'transit', md);
+  if (readmeAllowed(flags)) updateReadmeSection(ROOT, 'transit', md);
   return 0;
 }
 

@@ -1,4 +1,5 @@
 // Command-line flags of the benchmarks (crypto and transit take the same ones).
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 export interface BenchFlags {
@@ -8,9 +9,9 @@ export interface BenchFlags {
   filter?: RegExp;
   /** Time budget per row and round, ms. */
   timeMs?: number;
-  /** Directory for the result files (crypto.json / .svg / .md, transit.json / .md); a full run defaults to bench/results. */
+  /** Directory for the result files (crypto.json / .svg / .md, transit.json / .md); a full run (no --quick, no --filter) defaults to bench/results. */
   out?: string;
-  /** Rewrite README.md between the bench:crypto markers. */
+  /** Rewrite README.md between the bench's markers (a full run only). */
   readme: boolean;
   /** HTTP keep-alive connections of the server benchmark's load (the others ignore it). */
   connections?: number;
@@ -19,18 +20,18 @@ export interface BenchFlags {
 
 export const TRANSIT_USAGE = `usage: node --expose-gc dist/bench/transit.bench.js [options]
   --quick          short run (~5 s): prints the table, writes nothing unless --out is given
-  --filter REGEX   run only the purse profiles that match (3des, sm4)
+  --filter REGEX   run only the purse profiles that match (3des, sm4); writes nothing unless --out is given
   --time MS        time budget per profile and round (default 600 × 8 rounds; quick 400 × 1)
   --out DIR        where to write transit.json and transit.md (default bench/results)
-  --readme         also rewrite README.md between <!-- bench:transit --> and <!-- /bench:transit -->
+  --readme         also rewrite README.md between <!-- bench:transit --> and <!-- /bench:transit --> (full runs only)
   --help           this text`;
 
 export const USAGE = `usage: node --expose-gc dist/bench/crypto.bench.js [options]
   --quick          short run (~10-15 s): prints the table, writes nothing unless --out is given
-  --filter REGEX   run only the cases whose id or name matches (e.g. --filter sm2)
+  --filter REGEX   run only the cases whose id or name matches (e.g. --filter sm2); writes nothing unless --out is given
   --time MS        time budget per row and round (default 750 × 4 rounds; quick 100 × 1)
   --out DIR        where to write crypto.json, crypto.svg and crypto.md (default bench/results)
-  --readme         also rewrite README.md between <!-- bench:crypto --> and <!-- /bench:crypto -->
+  --readme         also rewrite README.md between <!-- bench:crypto --> and <!-- /bench:crypto --> (full runs only)
   --help           this text`;
 
 /** The most HTTP connections the server benchmark opens (--connections). */
@@ -109,4 +110,31 @@ export function flagsOrExit(argv: readonly string[], usage: string): BenchFlags 
 export function timingOf<T extends { timeMs: number; warmupMs: number }>(flags: BenchFlags, quick: T, full: T): T {
   const base = flags.quick ? quick : full;
   return { ...base, timeMs: flags.timeMs ?? base.timeMs, warmupMs: Math.min(base.warmupMs, flags.timeMs ?? Infinity) };
+}
+
+/**
+ * Why this run's table is not a full run's, or undefined for a full run: a quick run, a filtered
+ * one, or `other` (a reason of the benchmark's own, e.g. the server run with other options).
+ */
+export function partialRun(flags: BenchFlags, other?: string): string | undefined {
+  if (flags.quick) return '--quick';
+  if (flags.filter) return '--filter';
+  return other;
+}
+
+/**
+ * Where a run writes its result files: --out when given; else bench/results under `root` for a
+ * full run only. bench/results and the README hold full runs: a quick or filtered table written
+ * there would replace every other row.
+ */
+export function resultsDirOf(flags: BenchFlags, root: string, other?: string): string | undefined {
+  return flags.out ?? (partialRun(flags, other) === undefined ? join(root, 'bench', 'results') : undefined);
+}
+
+/** Whether --readme may rewrite the README's section: asked for, and a full run (else says so). */
+export function readmeAllowed(flags: BenchFlags, other?: string): boolean {
+  if (!flags.readme) return false;
+  const partial = partialRun(flags, other);
+  if (partial !== undefined) console.log(`--readme ignored: not a full run (${partial}); README.md left alone`);
+  return partial === undefined;
 }

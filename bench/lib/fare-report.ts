@@ -42,10 +42,10 @@ export const FARE_NOTE =
 
 export const FARE_USAGE = `usage: node --expose-gc dist/bench/fare.bench.js [options]
   --quick          short run (~10 s): prints the table, writes nothing unless --out is given
-  --filter REGEX   run only the cases whose id or name matches (subway-distance, subway-path, bus …)
+  --filter REGEX   run only the cases whose id or name matches (subway-distance, subway-path, bus …); writes nothing unless --out is given
   --time MS        time budget per row and round (default 600 × 4 rounds; quick 150 × 1)
   --out DIR        where to write fare.json and fare.md (default bench/results)
-  --readme         also rewrite README.md between <!-- bench:fare --> and <!-- /bench:fare -->
+  --readme         also rewrite README.md between <!-- bench:fare --> and <!-- /bench:fare --> (full runs only)
   --help           this text`;
 
 /** PASS/MISS for each target whose row was measured. */

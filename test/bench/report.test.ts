@@ -1,7 +1,7 @@
 // The pure parts of the crypto benchmark: ratios, targets, tables and the README section swap.
 // No timing is asserted here, ever.
 import { describe, expect, it } from 'vitest';
-import { MAX_CONNECTIONS, parseFlags } from '../../bench/lib/cli.js';
+import { MAX_CONNECTIONS, parseFlags, partialRun, readmeAllowed, resultsDirOf } from '../../bench/lib/cli.js';
 import { batchSize } from '../../bench/lib/measure.js';
 import {
   buildJson,
@@ -150,5 +150,26 @@ describe('JSON report', () => {
     expect(json.cases[0]).toEqual({ op: 'SM3', impl: 'ssc3', opsPerSec: 123500, mbPerSec: 7.654, p50Us: 8.1, p99Us: 16.2, samples: 100, batch: 1 });
     expect(json.cases[1]).not.toHaveProperty('mbPerSec');
     expect(json.targets).toEqual([{ name: 't', ratio: 123.5, target: 1, met: true }]);
+  });
+});
+
+describe('where a run writes', () => {
+  it('a full run writes bench/results (or --out); a quick or filtered one only where --out says', () => {
+    const root = '/r';
+    expect(resultsDirOf(parseFlags([]), root)).toBe('/r/bench/results');
+    expect(resultsDirOf(parseFlags(['--out', '/o']), root)).toBe('/o');
+    expect(resultsDirOf(parseFlags(['--quick']), root)).toBeUndefined();
+    expect(resultsDirOf(parseFlags(['--filter', 'sm2']), root)).toBeUndefined();
+    expect(resultsDirOf(parseFlags(['--filter', 'sm2', '--out', '/o']), root)).toBe('/o');
+    expect(resultsDirOf(parseFlags([]), root, 'SSC3_SERVER_ARGS=--memory')).toBeUndefined();
+  });
+
+  it('--readme rewrites the README after a full run only', () => {
+    expect(readmeAllowed(parseFlags([]))).toBe(false);
+    expect(readmeAllowed(parseFlags(['--readme']))).toBe(true);
+    expect(readmeAllowed(parseFlags(['--readme', '--filter', 'sm2']))).toBe(false);
+    expect(readmeAllowed(parseFlags(['--readme', '--quick']))).toBe(false);
+    expect(readmeAllowed(parseFlags(['--readme']), 'SSC3_SERVER_ARGS=--memory')).toBe(false);
+    expect(partialRun(parseFlags(['--quick', '--filter', 'x']))).toBe('--quick');
   });
 });
