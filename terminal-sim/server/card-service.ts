@@ -240,9 +240,8 @@ export class CardService {
       let resp: Uint8Array;
       try {
         resp = await sc.transmitGrouped(apdu);
-      } catch (e) {
-        this.forgetIfFailed(id, e);
-        if (e instanceof StoreConflictError) throw new ApiError('CARD_CONFLICT', { id });
+      } catch (err) {
+        const e = this.failure(id, err);
         if (e instanceof CardPowerError) {
           if (e.torn) throw new ApiError('CARD_TORN', { id, detail: e.message });
           throw new ApiError('CARD_NOT_POWERED', { id });
@@ -355,10 +354,14 @@ export class CardService {
     try {
       return f(sc);
     } catch (e) {
-      this.forgetIfFailed(id, e);
-      if (e instanceof StoreConflictError) throw new ApiError('CARD_CONFLICT', { id });
-      throw e;
+      throw this.failure(id, e);
     }
+  }
+
+  /** What a failed card call throws: the card forgotten after a store failure, a lost race as CARD_CONFLICT, else the error itself. */
+  private failure(id: string, e: unknown): unknown {
+    this.forgetIfFailed(id, e);
+    return e instanceof StoreConflictError ? new ApiError('CARD_CONFLICT', { id }) : e;
   }
 
   private session(id: string): StoredCard {

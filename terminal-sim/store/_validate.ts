@@ -4,7 +4,7 @@
  */
 import type { CardImage } from '../../engine/index.js';
 import type { JournalRecord } from '../clearing/journal.js';
-import type { CardImageChange, CardMeta, TerminalKind } from './card-store.js';
+import type { CardMeta, TerminalKind } from './card-store.js';
 
 const ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -128,14 +128,6 @@ export function canonicalRecord(r: JournalRecord): JournalRecord {
 export function checkedRecords(records: readonly JournalRecord[]): JournalRecord[] {
   records.forEach((r, i) => checkJournalRecord(r, `records[${i}]`));
   return records.map(canonicalRecord);
-}
-
-/** The change's patch as JSON text. @throws TypeError when `change` is not a patch and an image maker. */
-export function patchTextOf(change: CardImageChange): string {
-  if (!change || typeof change !== 'object' || typeof change.image !== 'function') throw new TypeError('"change" expected { patch, image() }');
-  const p: unknown = change.patch;
-  if (!p || typeof p !== 'object' || Array.isArray(p)) throw new TypeError('"change.patch" expected a merge patch object');
-  return jsonText('change.patch', p);
 }
 
 /** Patches a card may hold before a grouped save writes its whole image again (both stores). */

@@ -11,6 +11,8 @@
 import type { CardImage } from '../../engine/index.js';
 import type { JournalRecord } from '../clearing/journal.js';
 import { CardNotFoundError, StoreConflictError, TerminalNotFoundError } from './card-store.js';
+import { groupedWrite, lateTerminalsOf, settleBatch } from './grouped-write.js';
+import type { GroupedWrite } from './grouped-write.js';
 import { applyMergePatch } from './merge-patch.js';
 import type {
   CardImageChange,
@@ -40,7 +42,6 @@ import {
   imageText,
   infoFacts,
   jsonText,
-  patchTextOf,
   readNow,
 } from './_validate.js';
 
@@ -62,18 +63,6 @@ interface Entry {
   updatedAt: number;
 }
 
-interface QueuedWrite {
-  id: string;
-  change: CardImageChange;
-  /** The patch's JSON text ('{}' for none). */
-  patchText: string;
-  records: readonly JournalRecord[];
-  expected: number;
-  terminal: LateTerminalStateWrite | undefined;
-  resolve: (version: number) => void;
-  reject: (e: unknown) => void;
-}
-
 interface TerminalEntry {
   kind: TerminalKind;
   config: string;
@@ -91,7 +80,7 @@ export class MemoryCardStore implements CardStore {
   private readonly now: () => number;
   private readonly foldAfter: number;
   private closed = false;
-  private queue: QueuedWrite[] = [];
+  private queue: GroupedWrite[] = [];
   private groupCommits = 0;
   private groupedWrites = 0;
 
@@ -185,13 +174,9 @@ export class MemoryCardStore implements CardStore {
   saveChangeAndJournalGrouped(id: string, change: CardImageChange, records: readonly JournalRecord[], expectedVersion: number, terminal?: LateTerminalStateWrite): Promise<number> {
     return new Promise((resolve, reject) => {
       this.open();
-      checkCardId(id);
-      const patchText = patchTextOf(change);
-      checkVersion(expectedVersion);
-      if (!Array.isArray(records)) throw new TypeError('"records" expected an array');
-      if (terminal) checkCardId(terminal.id);
+      const w = groupedWrite(id, change, records, expectedVersion, terminal, { resolve, reject });
       if (this.queue.length === 0) setImmediate(() => this.flush());
-      this.queue.push({ id, change, patchText, records, expected: expectedVersion, terminal, resolve, reject });
+      this.queue.push(w);
     });
   }
 
@@ -219,19 +204,13 @@ export class MemoryCardStore implements CardStore {
     for (const [id, entry] of states) this.terminals.set(id, entry);
     this.groupCommits++;
     this.groupedWrites += batch.length;
-    batch.forEach((w, i) => {
-      const r = results[i];
-      if (typeof r === 'number') w.resolve(r);
-      else w.reject(r.error);
-    });
+    settleBatch(batch, results);
   }
 
   /** The terminal entries the batch's late states leave, once per terminal (not stored yet). */
-  private lateTerminalStates(batch: readonly QueuedWrite[]): [string, TerminalEntry][] {
-    const terminals = new Map<string, LateTerminalStateWrite>();
-    for (const w of batch) if (w.terminal) terminals.set(w.terminal.id, w.terminal);
+  private lateTerminalStates(batch: readonly GroupedWrite[]): [string, TerminalEntry][] {
     const out: [string, TerminalEntry][] = [];
-    for (const [id, late] of terminals) {
+    for (const [id, late] of lateTerminalsOf(batch)) {
       const state = late.state();
       // A terminal deleted meanwhile takes no state: its taps still stand (as in SqliteCardStore).
       if (state !== undefined && this.terminals.has(id)) out.push(this.stageTerminal(id, state));
@@ -240,7 +219,7 @@ export class MemoryCardStore implements CardStore {
   }
 
   /** One grouped write: checks it all, then stores the patch (or, every foldAfter, the whole image) and the rows. */
-  private applyGrouped(w: QueuedWrite): number {
+  private applyGrouped(w: GroupedWrite): number {
     const e = this.cards.get(w.id);
     if (!e) throw new CardNotFoundError(w.id);
     if (e.version !== w.expected) throw new StoreConflictError(w.id, `card "${w.id}" is at version ${e.version}, expected ${w.expected}`, e.version);

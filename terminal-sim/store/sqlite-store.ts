@@ -18,6 +18,8 @@ import Database from 'better-sqlite3';
 import type { CardImage } from '../../engine/index.js';
 import type { JournalRecord } from '../clearing/journal.js';
 import { CardNotFoundError, StoreConflictError, TerminalNotFoundError } from './card-store.js';
+import { groupedWrite, lateTerminalsOf, settleBatch } from './grouped-write.js';
+import type { GroupedResult, GroupedWrite } from './grouped-write.js';
 import { applyMergePatch } from './merge-patch.js';
 import type {
   CardImageChange,
@@ -48,7 +50,6 @@ import {
   imageText,
   infoFacts,
   jsonText,
-  patchTextOf,
   readNow,
 } from './_validate.js';
 
@@ -105,16 +106,7 @@ interface JournalDbRow {
 }
 
 /** A write waiting for the next group commit. */
-interface QueuedWrite {
-  id: string;
-  change: CardImageChange;
-  /** The patch's JSON text ('{}' for none). */
-  patchText: string;
-  records: readonly JournalRecord[];
-  expected: number;
-  terminal: LateTerminalStateWrite | undefined;
-  resolve: (version: number) => void;
-  reject: (e: unknown) => void;
+interface QueuedWrite extends GroupedWrite {
   /** The whole image's text, once a plan has folded the card's patches into it. */
   imageText?: StoredImageText;
 }
@@ -185,8 +177,8 @@ export class SqliteCardStore implements CardStore {
   ) => number;
   private readonly changeTx: (w: QueuedWrite) => number;
   private readonly appendTx: (records: readonly JournalRecord[], cardId: string | null) => void;
-  private readonly groupTx: (batch: readonly QueuedWrite[]) => (number | { error: unknown })[];
-  private readonly savepointGroupTx: (batch: readonly QueuedWrite[]) => (number | { error: unknown })[];
+  private readonly groupTx: (batch: readonly QueuedWrite[]) => GroupedResult[];
+  private readonly savepointGroupTx: (batch: readonly QueuedWrite[]) => GroupedResult[];
   private queue: QueuedWrite[] = [];
   private readonly foldAfter: number;
   private groupCommits = 0;
@@ -273,8 +265,7 @@ export class SqliteCardStore implements CardStore {
       return plan.version;
     });
     const terminalStates = (batch: readonly QueuedWrite[]): void => {
-      const terminals = new Map<string, LateTerminalStateWrite>();
-      for (const w of batch) if (w.terminal) terminals.set(w.terminal.id, w.terminal);
+      const terminals = lateTerminalsOf(batch);
       const t = terminals.size > 0 ? readNow(this.now) : 0;
       // A terminal deleted meanwhile updates no row: its taps still stand.
       for (const [id, late] of terminals) {
@@ -402,14 +393,10 @@ export class SqliteCardStore implements CardStore {
    */
   saveChangeAndJournalGrouped(id: string, change: CardImageChange, records: readonly JournalRecord[], expectedVersion: number, terminal?: LateTerminalStateWrite): Promise<number> {
     return new Promise((resolve, reject) => {
-      checkCardId(id);
-      const patchText = patchTextOf(change);
-      checkVersion(expectedVersion);
-      if (!Array.isArray(records)) throw new TypeError('"records" expected an array');
-      if (terminal) checkCardId(terminal.id);
+      const w = groupedWrite(id, change, records, expectedVersion, terminal, { resolve, reject });
       if (!this.db.open) throw new Error('card store is closed');
       if (this.queue.length === 0) setImmediate(() => this.flush());
-      this.queue.push({ id, change, patchText, records, expected: expectedVersion, terminal, resolve, reject });
+      this.queue.push(w);
     });
   }
 
@@ -417,7 +404,7 @@ export class SqliteCardStore implements CardStore {
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return;
-    let results: (number | { error: unknown })[];
+    let results: GroupedResult[];
     try {
       if (!this.db.open) throw new Error('card store is closed');
       try {
@@ -433,11 +420,7 @@ export class SqliteCardStore implements CardStore {
       for (const w of batch) w.reject(e);
       return;
     }
-    batch.forEach((w, i) => {
-      const r = results[i];
-      if (typeof r === 'number') w.resolve(r);
-      else w.reject(r.error);
-    });
+    settleBatch(batch, results);
   }
 
   createTerminal(id: string, kind: TerminalKind, config: unknown, state: unknown): void {

@@ -119,15 +119,19 @@ export class StoredCard {
    */
   transmit(apdu: Uint8Array): Uint8Array {
     this.usable();
-    let resp: Uint8Array;
+    const resp = this.exchange(apdu);
+    if (!this.holding && mayHaveWritten(resp)) this.persistIfChanged();
+    return resp;
+  }
+
+  /** The card's answer; when power is lost mid-command, the torn state is saved (outside a flow) before the CardPowerError is rethrown. */
+  private exchange(apdu: Uint8Array): Uint8Array {
     try {
-      resp = this.card.transmit(apdu);
+      return this.card.transmit(apdu);
     } catch (e) {
       if (e instanceof CardPowerError && e.torn && !this.holding) this.persistIfChanged();
       throw e;
     }
-    if (!this.holding && swMayHaveWritten((resp[resp.length - 2] << 8) | resp[resp.length - 1])) this.persistIfChanged();
-    return resp;
   }
 
   /**
@@ -143,14 +147,8 @@ export class StoredCard {
     if (!this.store.saveChangeAndJournalGrouped) return this.transmit(apdu);
     this.usable();
     if (this.holding) throw new Error('StoredCard.transmitGrouped inside a run* flow: use transmit');
-    let resp: Uint8Array;
-    try {
-      resp = this.card.transmit(apdu);
-    } catch (e) {
-      if (e instanceof CardPowerError && e.torn) this.persistIfChanged();
-      throw e;
-    }
-    if (swMayHaveWritten((resp[resp.length - 2] << 8) | resp[resp.length - 1])) await this.persistGrouped([]);
+    const resp = this.exchange(apdu);
+    if (mayHaveWritten(resp)) await this.persistGrouped([]);
     return resp;
   }
 
@@ -268,4 +266,9 @@ export class StoredCard {
     if (this.failed !== undefined) throw new StoredCardFailedError(this.id, { cause: this.failed });
     if (this.committing) throw new Error(`StoredCard "${this.id}": a grouped save is in flight; wait for the flow to settle`);
   }
+}
+
+/** swMayHaveWritten of a response's status word (its last two bytes). */
+function mayHaveWritten(resp: Uint8Array): boolean {
+  return swMayHaveWritten((resp[resp.length - 2] << 8) | resp[resp.length - 1]);
 }
