@@ -87,4 +87,72 @@ describe('KeyedLock', () => {
     expect(lock.isHeld('x')).toBe(false);
     await expect(lock.run(['y'], async () => 'next')).resolves.toBe('next');
   });
+
+  it('starts a flow on free keys at once, in the same tick', () => {
+    const lock = new KeyedLock();
+    let started = false;
+    void lock.run(['a', 'b'], async () => void (started = true));
+    expect(started).toBe(true);
+  });
+
+  it('a flow waiting on two keys starts when the later holder lets go, whichever that is', async () => {
+    for (const order of [['a', 'b'], ['b', 'a']] as const) {
+      const lock = new KeyedLock();
+      const gates = { a: gate(), b: gate() };
+      const log: string[] = [];
+      const holders = (['a', 'b'] as const).map((k) => lock.run([k], async () => void (await gates[k].promise, log.push(`${k} done`))));
+      const both = lock.run(['b', 'a'], async () => void log.push('both'));
+      gates[order[0]].open();
+      await ticks();
+      expect(log).toEqual([`${order[0]} done`]);
+      gates[order[1]].open();
+      await Promise.all([...holders, both]);
+      expect(log).toEqual([`${order[0]} done`, `${order[1]} done`, 'both']);
+      expect(lock.isHeld('a') || lock.isHeld('b')).toBe(false);
+    }
+  });
+
+  it('releases the keys of a flow that throws before returning a promise', async () => {
+    const lock = new KeyedLock();
+    const f = (() => {
+      throw new Error('sync boom');
+    }) as () => Promise<void>;
+    await expect(lock.run(['k'], f)).rejects.toThrow('sync boom');
+    expect(lock.isHeld('k')).toBe(false);
+  });
+
+  it('keeps first come first served per key under many overlapping flows on shared keys, and leaves no key behind', async () => {
+    const lock = new KeyedLock();
+    const keys = ['k0', 'k1', 'k2', 'k3'];
+    // A seeded walk: each flow takes one to three keys and holds them a few ticks.
+    let seed = 7;
+    const next = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    const starts = new Map<string, number[]>(keys.map((k) => [k, []]));
+    const holding = new Set<string>();
+    const flows: Promise<void>[] = [];
+    const calls = new Map<string, number[]>(keys.map((k) => [k, []]));
+    for (let i = 0; i < 200; i++) {
+      const mine = keys.filter(() => next(3) === 0);
+      if (mine.length === 0) mine.push(keys[next(4)]);
+      for (const k of mine) calls.get(k)!.push(i);
+      const hold = next(4);
+      flows.push(
+        lock.run(mine, async () => {
+          for (const k of mine) {
+            expect(holding.has(k)).toBe(false);
+            holding.add(k);
+            starts.get(k)!.push(i);
+          }
+          await ticks(hold);
+          for (const k of mine) holding.delete(k);
+        }),
+      );
+      if (next(2) === 0) await ticks(next(3));
+    }
+    await Promise.all(flows);
+    for (const k of keys) {
+      expect(starts.get(k)).toEqual(calls.get(k));
+      expect(lock.isHeld(k)).toBe(false);
+    }
+  });
 });
