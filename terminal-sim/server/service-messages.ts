@@ -34,13 +34,23 @@ export interface ServiceSpec {
 
 export type ServicePart = keyof typeof API_METHODS;
 
-export type ToService = { t: 'call'; id: number; part: ServicePart; method: string; args: unknown[] } | { t: 'close' };
+export type ServiceCall = { t: 'call'; id: number; part: ServicePart; method: string; args: unknown[] };
+
+export type ServiceAnswer = { t: 'result'; id: number; value: unknown } | { t: 'error'; id: number; error: EncodedError };
+
+/**
+ * Calls made in one event-loop turn of the HTTP thread cross as one message ('calls'), and the
+ * answers ready in one turn of the service thread as one ('answers'): each message costs both
+ * threads a fixed price (the port's queue, the wake-up, its event in the receiving thread), and a
+ * tap is one call and one answer (Outbox, outbox.ts).
+ */
+export type ToService = ServiceCall | { t: 'calls'; calls: ServiceCall[] } | { t: 'close' };
 
 export type FromService =
   | { t: 'ready' }
   | { t: 'failed'; error: EncodedError }
-  | { t: 'result'; id: number; value: unknown }
-  | { t: 'error'; id: number; error: EncodedError }
+  | ServiceAnswer
+  | { t: 'answers'; answers: ServiceAnswer[] }
   | { t: 'reader'; slot: number; event: VpcdEvent }
   | { t: 'closed' };
 

@@ -14,8 +14,9 @@ import { Worker } from 'node:worker_threads';
 import type { VpcdEvent } from '../transport/vpcd.js';
 import { API_METHODS } from './api-services.js';
 import type { ApiServices } from './api-services.js';
+import { Outbox } from './outbox.js';
 import { decodeError } from './service-messages.js';
-import type { FromService, ServicePart, ServiceSpec, ToService } from './service-messages.js';
+import type { FromService, ServiceAnswer, ServiceCall, ServicePart, ServiceSpec, ToService } from './service-messages.js';
 
 export interface ServiceThreadOptions {
   spec: ServiceSpec;
@@ -67,17 +68,23 @@ export async function startServiceThread(opts: ServiceThreadOptions): Promise<Se
     pending.clear();
   };
 
+  const answer = (m: ServiceAnswer) => {
+    const p = pending.get(m.id);
+    if (!p) return;
+    pending.delete(m.id);
+    if (m.t === 'result') p.resolve(m.value);
+    else p.reject(decodeError(m.error));
+  };
+
   worker.on('message', (m: FromService) => {
     switch (m.t) {
       case 'result':
-      case 'error': {
-        const p = pending.get(m.id);
-        if (!p) return;
-        pending.delete(m.id);
-        if (m.t === 'result') p.resolve(m.value);
-        else p.reject(decodeError(m.error));
+      case 'error':
+        answer(m);
         return;
-      }
+      case 'answers':
+        for (const a of m.answers) answer(a);
+        return;
       case 'reader':
         opts.onReaderEvent?.(m.slot, m.event);
         return;
@@ -115,19 +122,38 @@ export async function startServiceThread(opts: ServiceThreadOptions): Promise<Se
     throw e;
   }
 
+  /** A call that could not be sent fails here; nothing waits for it. */
+  const unsent = (c: ServiceCall, e: unknown) => {
+    const p = pending.get(c.id);
+    pending.delete(c.id);
+    p?.reject(e as Error);
+  };
+  const post = (c: ServiceCall) => {
+    try {
+      worker.postMessage(c satisfies ToService);
+    } catch (e) {
+      // An argument structured clone cannot copy (a function): this call fails alone.
+      unsent(c, e);
+    }
+  };
+  const outbox = new Outbox<ServiceCall>((calls) => {
+    if (calls.length === 1) return post(calls[0]);
+    try {
+      worker.postMessage({ t: 'calls', calls } satisfies ToService);
+    } catch {
+      // Nothing was sent (the clone fails before the message is queued): one by one, so that
+      // only the call that cannot cross fails.
+      for (const c of calls) post(c);
+    }
+  });
+
   const call = (part: ServicePart, method: string) => (...args: unknown[]) =>
     new Promise<unknown>((resolve, reject) => {
       if (stopped) return reject(stopped);
       if (closing) return reject(new Error('the services are closed'));
       const id = nextId++;
       pending.set(id, { resolve, reject });
-      try {
-        worker.postMessage({ t: 'call', id, part, method, args } satisfies ToService);
-      } catch (e) {
-        // An argument structured clone cannot copy (a function): this call fails, nothing waits.
-        pending.delete(id);
-        reject(e as Error);
-      }
+      outbox.push({ t: 'call', id, part, method, args });
     });
   const remoteStatus = call('top', 'status');
   const part = <P extends 'cards' | 'terminals' | 'readers'>(p: P, methods: readonly string[]) =>
@@ -146,6 +172,8 @@ export async function startServiceThread(opts: ServiceThreadOptions): Promise<Se
     close() {
       closing ??= (async () => {
         if (stopped === undefined) {
+          // After the calls already made: they are answered (and their taps committed) first.
+          outbox.flush();
           worker.postMessage({ t: 'close' } satisfies ToService);
           // The thread commits what is queued and checkpoints first; a hung one is ended.
           const timer = setTimeout(() => void worker.terminate(), 10_000);

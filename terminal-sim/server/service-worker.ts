@@ -15,8 +15,9 @@ import { MemoryCardStore, SqliteCardStore } from '../store/index.js';
 import type { CardStore } from '../store/index.js';
 import { API_METHODS, localServices } from './api-services.js';
 import type { ApiServices } from './api-services.js';
+import { Outbox } from './outbox.js';
 import { calendarOf, encodeError } from './service-messages.js';
-import type { FromService, ServiceSpec, ToService } from './service-messages.js';
+import type { FromService, ServiceAnswer, ServiceCall, ServiceSpec, ToService } from './service-messages.js';
 
 /**
  * In a first measurement (wrk, 128 connections of taps, a minimal HTTP side) 32 a turn gave
@@ -29,7 +30,29 @@ export const MAX_CALLS_PER_TURN = 48;
 
 const port = parentPort!;
 const spec = workerData as ServiceSpec;
-const send = (m: FromService) => port.postMessage(m);
+
+/** An answer that cannot cross (structured clone refuses its value) becomes that call's error. */
+const postAnswer = (a: ServiceAnswer) => {
+  try {
+    port.postMessage(a satisfies FromService);
+  } catch (e) {
+    port.postMessage({ t: 'error', id: a.id, error: encodeError(e) } satisfies FromService);
+  }
+};
+/** The answers of a turn: every tap of a group commit settles in the same one. */
+const answers = new Outbox<ServiceAnswer>((as) => {
+  if (as.length === 1) return postAnswer(as[0]);
+  try {
+    port.postMessage({ t: 'answers', answers: as } satisfies FromService);
+  } catch {
+    for (const a of as) postAnswer(a);
+  }
+});
+/** Any other message: after the answers queued before it, as they were made. */
+const send = (m: FromService) => {
+  answers.flush();
+  port.postMessage(m);
+};
 
 let store: CardStore | undefined;
 let services: ApiServices;
@@ -65,14 +88,14 @@ for (const name of API_METHODS.top) methods.set(`top.${name}`, services[name] as
 let inFlight = 0;
 let onIdle: (() => void) | undefined;
 
-async function call(m: Extract<ToService, { t: 'call' }>): Promise<void> {
+async function call(m: ServiceCall): Promise<void> {
   inFlight++;
   try {
     const f = methods.get(`${m.part}.${m.method}`);
     if (!f) throw new TypeError(`no service method ${m.part}.${m.method}`);
-    send({ t: 'result', id: m.id, value: await f(...m.args) });
+    answers.push({ t: 'result', id: m.id, value: await f(...m.args) });
   } catch (e) {
-    send({ t: 'error', id: m.id, error: encodeError(e) });
+    answers.push({ t: 'error', id: m.id, error: encodeError(e) });
   } finally {
     if (--inFlight === 0) onIdle?.();
   }
@@ -90,7 +113,7 @@ async function close(): Promise<void> {
   }
 }
 
-const queue: ToService[] = [];
+const queue: (ServiceCall | { t: 'close' })[] = [];
 let scheduled = false;
 
 function pump(): void {
@@ -114,7 +137,8 @@ function schedule(): void {
 }
 
 port.on('message', (m: ToService) => {
-  queue.push(m);
+  if (m.t === 'calls') queue.push(...m.calls);
+  else queue.push(m);
   schedule();
 });
 send({ t: 'ready' });

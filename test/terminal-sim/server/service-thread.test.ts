@@ -61,6 +61,34 @@ describe('service thread', () => {
     expect((await t.cards.list({ limit: 5 })).cards).toEqual([]);
   });
 
+  it('calls made in one turn cross together; one that cannot be cloned fails alone, the others are answered', async () => {
+    const t = await start();
+    const made = await Promise.all([t.cards.create({ seed: 1 }), t.cards.create({ seed: 2 })]);
+    const results = await Promise.allSettled([
+      t.cards.detail(made[0].id),
+      t.cards.detail((() => 'x') as unknown as string),
+      t.cards.detail(made[1].id),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ message: expect.stringMatching(/could not be cloned/) });
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value.id : undefined))).toEqual([made[0].id, undefined, made[1].id]);
+  });
+
+  it('an answer that cannot be cloned becomes that call’s error; the answers of the same turn still arrive', async () => {
+    // The fixture makes the thread's port refuse a result whose value names the poisoned card,
+    // as structured clone refuses a value it cannot copy.
+    const t = await startServiceThread({
+      spec: { store: { kind: 'memory' }, seed: 70 },
+      execArgv: [...THREAD_EXEC_ARGV, '--import', new URL('./fixtures/thread-refuses-an-answer.mjs', import.meta.url).href],
+    });
+    started.push(t);
+    const [a, poisoned, b] = await Promise.all([t.cards.create({ seed: 1 }), t.cards.create({ seed: 2, holder: { name: 'POISON' } }), t.cards.create({ seed: 3 })].map((p) => p.catch((e: unknown) => e)));
+    expect(poisoned).toMatchObject({ name: 'DataCloneError', message: 'refused by the fixture' });
+    expect(a).toMatchObject({ id: expect.stringMatching(/^card-/) });
+    expect(b).toMatchObject({ id: expect.stringMatching(/^card-/) });
+    expect((await t.cards.list({ limit: 10 })).cards).toHaveLength(3);
+  });
+
   it('answers in the order of the calls (many in flight at once)', async () => {
     const t = await start();
     const ids = await Promise.all(Array.from({ length: 120 }, (_, i) => t.cards.create({ seed: 1000 + i }).then((c) => c.id)));

@@ -1,0 +1,40 @@
+/**
+ * Messages to another thread, sent together at the end of the event-loop turn that made them:
+ * the HTTP thread's calls to the service thread, and its answers back (service-thread.ts,
+ * service-worker.ts).
+ *
+ * Why: a message between worker threads has a fixed price in both of them — its queue, the
+ * receiver's wake-up, the port's event — besides the copy of what it carries. Measured with a
+ * tap's call and answer (two threads, 48 calls in flight): one message each way per call cost
+ * 29 µs of CPU per round trip; the same calls grouped 48 to a message, 5.4 µs. Under load many
+ * calls start in one turn of the HTTP thread (one per request read), and many answers are ready
+ * in one turn of the service thread (every tap of a group commit).
+ */
+export class Outbox<M> {
+  private queued: M[] = [];
+  private scheduled = false;
+
+  /** `send` posts the messages of one turn, in order (one message for one, a group for more). */
+  constructor(private readonly send: (ms: M[]) => void) {}
+
+  /**
+   * Queues `m` until this turn ends. setImmediate runs after the turn's I/O callbacks — the
+   * requests read from every socket that was ready — so they leave in one message.
+   */
+  push(m: M): void {
+    this.queued.push(m);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Sends what is queued now: before a message that must arrive after it, or at close. */
+  flush(): void {
+    this.scheduled = false;
+    const ms = this.queued;
+    if (ms.length === 0) return;
+    this.queued = [];
+    this.send(ms);
+  }
+}
