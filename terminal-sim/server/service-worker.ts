@@ -118,6 +118,9 @@ let scheduled = false;
 
 function pump(): void {
   scheduled = false;
+  // The answers ready (a group commit's taps) leave before this turn's flows run: their own
+  // setImmediate may come after this one, behind 48 flows.
+  answers.flush();
   for (let n = 0; n < MAX_CALLS_PER_TURN && queue.length > 0; n++) {
     const m = queue.shift()!;
     if (m.t === 'close') {
