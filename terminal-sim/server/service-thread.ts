@@ -1,6 +1,7 @@
 /**
  * The services in a worker thread of their own (service-worker.ts), seen from the HTTP thread as
- * ApiServices: each call is a message, each answer a message back, in order.
+ * ApiServices: calls cross to it and answers come back, in order, as messages — the calls of one
+ * event-loop turn in one message, and the answers of one turn of the thread in one (outbox.ts).
  *
  * Why a thread: under load a full tap costs the server 75–90 µs of CPU in the HTTP thread
  * (parsing, schemas, the socket, the messages) and 180–220 µs in the service thread (card, PSAM,
