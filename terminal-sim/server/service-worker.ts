@@ -2,9 +2,10 @@
  * The service thread's entry (started by service-thread.ts): it opens the store of the spec in
  * workerData, builds the services around it, and answers calls in the order they come.
  *
- * At most MAX_CALLS_PER_TURN calls start per event-loop turn. A tap's write joins the group
- * commit of its turn (SqliteCardStore.saveChangeAndJournalGrouped), so this caps a commit at
- * about that many taps; while one batch runs and commits here, the HTTP thread sends the
+ * At most MAX_CALLS_PER_TURN calls start per event-loop turn, and the next turn's only after
+ * their group commit (SqliteCardStore.saveChangeAndJournalGrouped), so a commit carries at most
+ * that many taps and its answers leave before more flows run; while one batch runs and commits
+ * here, the HTTP thread sends the
  * previous batch's replies and parses the next requests. Without the cap a saturated server
  * fell into lock step — the HTTP thread parses every connection's request, this thread runs
  * and commits them all in one batch, then the HTTP thread writes every reply — each thread
@@ -16,17 +17,8 @@ import type { CardStore } from '../store/index.js';
 import { API_METHODS, localServices } from './api-services.js';
 import type { ApiServices } from './api-services.js';
 import { Outbox } from './outbox.js';
-import { calendarOf, encodeError } from './service-messages.js';
+import { calendarOf, encodeError, MAX_CALLS_PER_TURN } from './service-messages.js';
 import type { FromService, ServiceAnswer, ServiceCall, ServiceSpec, ToService } from './service-messages.js';
-
-/**
- * In a first measurement (wrk, 128 connections of taps, a minimal HTTP side) 32 a turn gave
- * 4,489–4,848 taps/s and 48 gave 5,384–5,987; with no cap the threads took turns as described
- * above (4,000–4,250). On the full server, 24, 48, 64, 96 and 128 gave medians of 4,100–4,840 over
- * three alternating runs each, within the machine's noise; 48 is kept, which also bounds a
- * commit (about 2.5 ms) and so the wait of the taps queued behind it.
- */
-export const MAX_CALLS_PER_TURN = 48;
 
 const port = parentPort!;
 const spec = workerData as ServiceSpec;
@@ -130,7 +122,13 @@ function pump(): void {
     }
     void call(m);
   }
-  if (queue.length > 0) schedule();
+  if (queue.length > 0) {
+    // The rest waits a turn more: the group commit of the calls just started is queued (its
+    // setImmediate) during this turn's microtasks, after anything scheduled here, and should run
+    // before 48 more flows — else their commits merge and the first 48 answers wait for both.
+    scheduled = true;
+    setImmediate(() => setImmediate(pump));
+  }
 }
 
 function schedule(): void {

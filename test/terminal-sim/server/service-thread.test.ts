@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../terminal-sim/server/errors.js';
 import { startServiceThread } from '../../../terminal-sim/server/service-thread.js';
 import type { ServiceThread } from '../../../terminal-sim/server/service-thread.js';
+import { MAX_CALLS_PER_TURN } from '../../../terminal-sim/server/service-messages.js';
 import type { ServiceSpec } from '../../../terminal-sim/server/service-messages.js';
 import { SqliteCardStore } from '../../../terminal-sim/store/index.js';
 import { SELECT_TRANSIT, THREAD_EXEC_ARGV } from './helpers.js';
@@ -87,6 +88,19 @@ describe('service thread', () => {
     expect(a).toMatchObject({ id: expect.stringMatching(/^card-/) });
     expect(b).toMatchObject({ id: expect.stringMatching(/^card-/) });
     expect((await t.cards.list({ limit: 10 })).cards).toHaveLength(3);
+  });
+
+  it('commits at most one turn of calls per group commit: the taps of a second turn do not hold back the first one’s answers', async () => {
+    const t = await start({ store: { kind: 'memory' }, seed: 90 });
+    const entry = await t.terminals.create({ kind: 'gate', direction: 'entry' });
+    const cards = await Promise.all(Array.from({ length: 2 * MAX_CALLS_PER_TURN }, (_, i) => t.cards.create({ seed: 900 + i, balanceFen: 2000 })));
+    const before = (await t.status()).store;
+    // Made in one turn: they cross in one message, and the thread starts them a turn's cap at a time.
+    const outcomes = await Promise.all(cards.map((c) => t.terminals.tap(entry.id, { cardId: c.id }).then((r) => r.outcome)));
+    expect(outcomes.every((o) => o === 'entered')).toBe(true);
+    const after = (await t.status()).store;
+    expect((after.groupedWrites ?? 0) - (before.groupedWrites ?? 0)).toBe(2 * MAX_CALLS_PER_TURN);
+    expect((after.groupCommits ?? 0) - (before.groupCommits ?? 0)).toBe(2);
   });
 
   it('answers in the order of the calls (many in flight at once)', async () => {
