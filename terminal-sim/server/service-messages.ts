@@ -36,11 +36,12 @@ export type ServicePart = keyof typeof API_METHODS;
 
 /**
  * The most calls the service thread starts in one event-loop turn (service-worker.ts says why a
- * cap). In a first measurement (wrk, 128 connections of taps, a minimal HTTP side) 32 a turn gave
- * 4,489–4,848 taps/s and 48 gave 5,384–5,987; with no cap the threads took turns as
- * service-worker.ts describes (4,000–4,250). On the full server, 24, 48, 64, 96 and 128 gave medians of 4,100–4,840 over
- * three alternating runs each, within the machine's noise; 48 is kept, which also bounds a
- * commit (about 2.5 ms) and so the wait of the taps queued behind it.
+ * cap). In a first measurement (wrk, 128 connections of taps, a minimal HTTP side) 32 a turn
+ * gave 4,489–4,848 taps/s and 48 gave 5,384–5,987; with no cap the threads took turns as
+ * service-worker.ts describes (4,000–4,250). On the full server, 24, 48, 64, 96 and 128 gave
+ * medians of 4,100–4,840 over three alternating runs each, within the machine's noise, and 96
+ * was no better than 48 once each turn waited for the commit before it (README "Benchmarks");
+ * 48 is kept, which also bounds a commit (about 2.5 ms) and so the wait of the taps behind it.
  */
 export const MAX_CALLS_PER_TURN = 48;
 

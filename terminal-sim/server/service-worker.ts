@@ -5,11 +5,10 @@
  * At most MAX_CALLS_PER_TURN calls start per event-loop turn, and the next turn's only after
  * their group commit (SqliteCardStore.saveChangeAndJournalGrouped), so a commit carries at most
  * that many taps and its answers leave before more flows run; while one batch runs and commits
- * here, the HTTP thread sends the
- * previous batch's replies and parses the next requests. Without the cap a saturated server
- * fell into lock step — the HTTP thread parses every connection's request, this thread runs
- * and commits them all in one batch, then the HTTP thread writes every reply — each thread
- * idle while the other worked.
+ * here, the HTTP thread sends the previous batch's replies and parses the next requests. Without
+ * the cap a saturated server fell into lock step — the HTTP thread parses every connection's
+ * request, this thread runs and commits them all in one batch, then the HTTP thread writes every
+ * reply — each thread idle while the other worked.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { MemoryCardStore, SqliteCardStore } from '../store/index.js';
