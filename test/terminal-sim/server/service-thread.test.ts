@@ -62,7 +62,7 @@ describe('service thread', () => {
     expect((await t.cards.list({ limit: 5 })).cards).toEqual([]);
   });
 
-  it('calls made in one turn cross together; one that cannot be cloned fails alone, the others are answered', async () => {
+  it('a call that cannot be cloned, made in the same turn as others (one message), fails alone; the others are answered', async () => {
     const t = await start();
     const made = await Promise.all([t.cards.create({ seed: 1 }), t.cards.create({ seed: 2 })]);
     const results = await Promise.allSettled([
@@ -76,8 +76,8 @@ describe('service thread', () => {
   });
 
   it('an answer that cannot be cloned becomes that call’s error; the answers of the same turn still arrive', async () => {
-    // The fixture makes the thread's port refuse a result whose value names the poisoned card,
-    // as structured clone refuses a value it cannot copy.
+    // The fixture makes the thread's port refuse the result of a call whose arguments say
+    // POISON, as structured clone refuses a value it cannot copy.
     const t = await startServiceThread({
       spec: { store: { kind: 'memory' }, seed: 70 },
       execArgv: [...THREAD_EXEC_ARGV, '--import', new URL('./fixtures/thread-refuses-an-answer.mjs', import.meta.url).href],
