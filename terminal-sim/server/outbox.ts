@@ -39,3 +39,17 @@ export class Outbox<M> {
     this.send(ms);
   }
 }
+
+/**
+ * Sends a turn's messages as one (`group`), or a lone one as itself (`one`). When the group
+ * throws, nothing was sent — structured clone fails before the message is queued — so they go
+ * one by one, and only a message that cannot cross fails (in `one`, which handles it).
+ */
+export function sendGrouped<M>(ms: M[], one: (m: M) => void, group: (ms: M[]) => void): void {
+  if (ms.length === 1) return one(ms[0]);
+  try {
+    group(ms);
+  } catch {
+    for (const m of ms) one(m);
+  }
+}

@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads';
 import type { VpcdEvent } from '../transport/vpcd.js';
 import { API_METHODS } from './api-services.js';
 import type { ApiServices } from './api-services.js';
-import { Outbox } from './outbox.js';
+import { Outbox, sendGrouped } from './outbox.js';
 import { decodeError } from './service-messages.js';
 import type { FromService, ServiceAnswer, ServiceCall, ServicePart, ServiceSpec, ToService } from './service-messages.js';
 
@@ -137,16 +137,7 @@ export async function startServiceThread(opts: ServiceThreadOptions): Promise<Se
       unsent(c, e);
     }
   };
-  const outbox = new Outbox<ServiceCall>((calls) => {
-    if (calls.length === 1) return post(calls[0]);
-    try {
-      worker.postMessage({ t: 'calls', calls } satisfies ToService);
-    } catch {
-      // Nothing was sent (the clone fails before the message is queued): one by one, so that
-      // only the call that cannot cross fails.
-      for (const c of calls) post(c);
-    }
-  });
+  const outbox = new Outbox<ServiceCall>((calls) => sendGrouped(calls, post, (cs) => worker.postMessage({ t: 'calls', calls: cs } satisfies ToService)));
 
   const call = (part: ServicePart, method: string) => (...args: unknown[]) =>
     new Promise<unknown>((resolve, reject) => {

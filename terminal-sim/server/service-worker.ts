@@ -15,7 +15,7 @@ import { MemoryCardStore, SqliteCardStore } from '../store/index.js';
 import type { CardStore } from '../store/index.js';
 import { API_METHODS, localServices } from './api-services.js';
 import type { ApiServices } from './api-services.js';
-import { Outbox } from './outbox.js';
+import { Outbox, sendGrouped } from './outbox.js';
 import { calendarOf, encodeError, MAX_CALLS_PER_TURN } from './service-messages.js';
 import type { FromService, ServiceAnswer, ServiceCall, ServiceSpec, ToService } from './service-messages.js';
 
@@ -31,14 +31,7 @@ const postAnswer = (a: ServiceAnswer) => {
   }
 };
 /** The answers of a turn: every tap of a group commit settles in the same one. */
-const answers = new Outbox<ServiceAnswer>((as) => {
-  if (as.length === 1) return postAnswer(as[0]);
-  try {
-    port.postMessage({ t: 'answers', answers: as } satisfies FromService);
-  } catch {
-    for (const a of as) postAnswer(a);
-  }
-});
+const answers = new Outbox<ServiceAnswer>((as) => sendGrouped(as, postAnswer, (group) => port.postMessage({ t: 'answers', answers: group } satisfies FromService)));
 /** Any other message: after the answers queued before it, as they were made. */
 const send = (m: FromService) => {
   answers.flush();
