@@ -97,7 +97,7 @@ async function openServices(opts: ServeOptions): Promise<ApiServices> {
     });
   }
   const now = opts.now ?? Date.now;
-  const store = opts.memory ? new MemoryCardStore({ now }) : new SqliteCardStore(path, { now });
+  const store = opts.memory ? new MemoryCardStore({ now }) : new SqliteCardStore(path, { now, pipelinedSync: true });
   try {
     const services = localServices({
       store,

@@ -41,7 +41,7 @@ const send = (m: FromService) => {
 let store: CardStore | undefined;
 let services: ApiServices;
 try {
-  store = spec.store.kind === 'memory' ? new MemoryCardStore({ now: Date.now }) : new SqliteCardStore(spec.store.path, { now: Date.now });
+  store = spec.store.kind === 'memory' ? new MemoryCardStore({ now: Date.now }) : new SqliteCardStore(spec.store.path, { now: Date.now, pipelinedSync: true });
   services = localServices({
     store,
     now: Date.now,

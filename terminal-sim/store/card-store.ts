@@ -183,6 +183,11 @@ export interface StoreStats {
    * per write, so that only the failing write failed (SqliteCardStore). Normally 0.
    */
   retriedGroupCommits?: number;
+  /**
+   * WAL syncs run off the committing thread (SqliteCardStore with pipelinedSync): group commits
+   * made while one runs share the next, so this is at most groupCommits.
+   */
+  walSyncs?: number;
 }
 
 export interface CardStoreOptions {

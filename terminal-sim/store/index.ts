@@ -9,6 +9,7 @@ export { MemoryCardStore } from './memory-store.js';
 export type { MemoryCardStoreOptions } from './memory-store.js';
 export { SqliteCardStore } from './sqlite-store.js';
 export type { SqliteCardStoreOptions } from './sqlite-store.js';
+export { WalSyncFailedError } from './wal-sync.js';
 export { MIGRATIONS, SCHEMA_VERSION } from './sqlite-schema.js';
 export { StoredCard, StoredCardFailedError, swMayHaveWritten } from './stored-card.js';
 export type { JournaledResult, StoredCardOptions } from './stored-card.js';

@@ -13,8 +13,13 @@
  * rewriting the image: a card's version is its newest patch's, or its image's when it has none.
  * Every `foldAfterPatches` patches the next save writes the whole image and drops the patches,
  * so reading a card never applies more than that many.
+ *
+ * With `pipelinedSync` (ssc3 serve), a group commit does not wait for its fsync: it commits with
+ * synchronous = NORMAL and its writes settle once a WAL sync on libuv's thread pool has covered
+ * them (wal-sync.ts), while the next batch runs. Every other write still syncs before it returns.
  */
 import Database from 'better-sqlite3';
+import { realpathSync } from 'node:fs';
 import type { CardImage } from '../../engine/index.js';
 import type { JournalRecord } from '../clearing/journal.js';
 import { CardNotFoundError, StoreConflictError, TerminalNotFoundError } from './card-store.js';
@@ -38,6 +43,7 @@ import type {
   TerminalStateWrite,
 } from './card-store.js';
 import { migrate } from './sqlite-schema.js';
+import { WalSync } from './wal-sync.js';
 import {
   checkCardId,
   checkedRecords,
@@ -66,6 +72,12 @@ export interface SqliteCardStoreOptions extends CardStoreOptions {
    * tapping those leaves outgrow SQLite's 2 MiB default, so each tap read them back from the OS.
    */
   cacheKiB?: number;
+  /**
+   * Group commits do not block on their fsync: the WAL is synced off this thread and each
+   * grouped write settles once a sync started after its commit has completed (wal-sync.ts). For a
+   * store that commits under load (ssc3 serve). Ignored for ':memory:'. Default false.
+   */
+  pipelinedSync?: boolean;
 }
 
 const DEFAULT_CACHE_KIB = 65_536;
@@ -194,6 +206,11 @@ export class SqliteCardStore implements CardStore {
   private dataVersion: number | undefined;
   /** Group commits run again on the slow path (a savepoint per write): StoreStats.retriedGroupCommits. */
   private retriedGroupCommits = 0;
+  /** Set with pipelinedSync: syncs the WAL after group commits, off this thread. */
+  private readonly walSync: WalSync | undefined;
+  /** `PRAGMA synchronous` for a pipelined group commit (NORMAL) and for everything else (FULL). */
+  private readonly syncNormal: Database.Statement | undefined;
+  private readonly syncFull: Database.Statement | undefined;
 
   /**
    * Opens (creating unless `mustExist`) the database at `path` (':memory:' for a private one)
@@ -215,11 +232,17 @@ export class SqliteCardStore implements CardStore {
       // A negative cache_size is in KiB (https://sqlite.org/pragma.html#pragma_cache_size).
       this.db.pragma(`cache_size = -${cacheKiB}`);
       migrate(this.db);
+      // The -wal file exists from here on: SQLite created it when migrate first read.
+      if (opts.pipelinedSync === true && path !== ':memory:') this.walSync = new WalSync(realpathSync(path));
     } catch (e) {
       this.db.close();
       throw e;
     }
     const db = this.db;
+    if (this.walSync) {
+      this.syncNormal = db.prepare('PRAGMA synchronous = NORMAL');
+      this.syncFull = db.prepare('PRAGMA synchronous = FULL');
+    }
     this.stmt = {
       insertCard: db.prepare('INSERT INTO cards (id, image, version, serial, profile, meta, created_at, updated_at) VALUES (?, ?, 1, ?, ?, ?, ?, ?)'),
       getCard: db.prepare('SELECT image, version FROM cards WHERE id = ?'),
@@ -315,6 +338,7 @@ export class SqliteCardStore implements CardStore {
   }
 
   createCard(id: string, image: CardImage, meta?: CardMeta): void {
+    this.writable();
     checkCardId(id);
     const text = imageText(image);
     const m = JSON.stringify(checkMeta(meta));
@@ -358,6 +382,7 @@ export class SqliteCardStore implements CardStore {
   }
 
   deleteCard(id: string): boolean {
+    this.writable();
     this.versions.delete(id);
     return this.stmt.deleteCard.run(id).changes > 0;
   }
@@ -367,6 +392,7 @@ export class SqliteCardStore implements CardStore {
   }
 
   appendJournal(records: readonly JournalRecord[], cardId?: string): void {
+    this.writable();
     if (!Array.isArray(records)) throw new TypeError('"records" expected an array');
     if (cardId !== undefined) checkCardId(cardId);
     if (records.length === 0) return;
@@ -374,6 +400,7 @@ export class SqliteCardStore implements CardStore {
   }
 
   saveImageAndJournal(id: string, image: CardImage, records: readonly JournalRecord[], expectedVersion?: number, terminal?: TerminalStateWrite): number {
+    this.writable();
     checkCardId(id);
     const text = imageText(image);
     if (expectedVersion !== undefined) checkVersion(expectedVersion);
@@ -394,7 +421,7 @@ export class SqliteCardStore implements CardStore {
   saveChangeAndJournalGrouped(id: string, change: CardImageChange, records: readonly JournalRecord[], expectedVersion: number, terminal?: LateTerminalStateWrite): Promise<number> {
     return new Promise((resolve, reject) => {
       const w = groupedWrite(id, change, records, expectedVersion, terminal, { resolve, reject });
-      if (!this.db.open) throw new Error('card store is closed');
+      this.writable();
       if (this.queue.length === 0) setImmediate(() => this.flush());
       this.queue.push(w);
     });
@@ -406,13 +433,16 @@ export class SqliteCardStore implements CardStore {
     if (batch.length === 0) return;
     let results: GroupedResult[];
     try {
-      if (!this.db.open) throw new Error('card store is closed');
+      this.writable();
+      this.syncNormal?.run();
       try {
         results = this.keepVersions(() => this.groupTx(batch));
       } catch {
         // Rolled back whole: again with a savepoint per write, so only the failing one fails.
         results = this.keepVersions(() => this.savepointGroupTx(batch));
         this.retriedGroupCommits++;
+      } finally {
+        this.syncFull?.run();
       }
       this.groupCommits++;
       this.groupedWrites += batch.length;
@@ -420,10 +450,18 @@ export class SqliteCardStore implements CardStore {
       for (const w of batch) w.reject(e);
       return;
     }
-    settleBatch(batch, results);
+    if (this.walSync) this.walSync.afterCommit({ settle: () => settleBatch(batch, results), fail: (e) => batch.forEach((w) => w.reject(e)) });
+    else settleBatch(batch, results);
+  }
+
+  /** @throws Error when the store is closed, WalSyncFailedError when a WAL sync failed (pipelinedSync). */
+  private writable(): void {
+    if (!this.db.open) throw new Error('card store is closed');
+    if (this.walSync?.failed) throw this.walSync.failed;
   }
 
   createTerminal(id: string, kind: TerminalKind, config: unknown, state: unknown): void {
+    this.writable();
     checkCardId(id);
     checkTerminalKind(kind);
     const c = jsonText('config', config);
@@ -447,10 +485,12 @@ export class SqliteCardStore implements CardStore {
   }
 
   deleteTerminal(id: string): boolean {
+    this.writable();
     return this.stmt.deleteTerminal.run(id).changes > 0;
   }
 
   saveTerminalState(id: string, state: unknown): number {
+    this.writable();
     checkCardId(id);
     const text = jsonText('state', state);
     const v = this.stmt.updateTerminal.get(text, readNow(this.now), id) as number | undefined;
@@ -491,12 +531,16 @@ export class SqliteCardStore implements CardStore {
   close(): void {
     if (!this.db.open) return;
     this.flush();
+    // Every pipelined group commit synced and settled before the connection goes.
+    this.walSync?.close();
     this.db.pragma('wal_checkpoint(TRUNCATE)');
     this.db.close();
   }
 
   stats(): StoreStats {
-    return { kind: 'sqlite', groupCommits: this.groupCommits, groupedWrites: this.groupedWrites, retriedGroupCommits: this.retriedGroupCommits };
+    const s: StoreStats = { kind: 'sqlite', groupCommits: this.groupCommits, groupedWrites: this.groupedWrites, retriedGroupCommits: this.retriedGroupCommits };
+    if (this.walSync) s.walSyncs = this.walSync.syncCount;
+    return s;
   }
 
   /** The connection's durability settings (diagnostics and tests). */

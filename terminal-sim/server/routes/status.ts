@@ -24,6 +24,7 @@ export const StatusReply = Type.Object(
         groupCommits: Type.Optional(Count),
         groupedWrites: Type.Optional(Count),
         retriedGroupCommits: Type.Optional(Count),
+        walSyncs: Type.Optional(Type.Integer({ minimum: 0, description: 'WAL syncs run off the service thread, each covering the group commits made before it started' })),
       },
       { additionalProperties: false },
     ),

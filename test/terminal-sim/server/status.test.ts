@@ -44,6 +44,18 @@ describe('GET /v1/status', () => {
     store.close();
   });
 
+  it('SQLite store with pipelined sync (ssc3 serve): the WAL syncs made off the thread are reported', async () => {
+    const store = new SqliteCardStore(join(dir, 'pipelined.db'), { now, pipelinedSync: true });
+    const { app } = await makeApp({}, store);
+    const { id } = (await app.inject({ method: 'POST', url: '/v1/cards', payload: { seed: 8, balanceFen: 5000 } })).json();
+    const entry = (await app.inject({ method: 'POST', url: '/v1/terminals', payload: { kind: 'gate', direction: 'entry' } })).json().id;
+    expect((await app.inject({ method: 'GET', url: '/v1/status' })).json().store).toEqual({ kind: 'sqlite', groupCommits: 0, groupedWrites: 0, retriedGroupCommits: 0, walSyncs: 0 });
+    expect((await app.inject({ method: 'POST', url: `/v1/terminals/${entry}/taps`, payload: { cardId: id } })).json().outcome).toBe('entered');
+    expect((await app.inject({ method: 'GET', url: '/v1/status' })).json().store).toEqual({ kind: 'sqlite', groupCommits: 1, groupedWrites: 1, retriedGroupCommits: 0, walSyncs: 1 });
+    await app.close();
+    store.close();
+  });
+
   it('the reply schema admits nothing beyond the documented fields', () => {
     expect(StatusReply.additionalProperties).toBe(false);
     expect(Object.keys(StatusReply.properties)).toEqual(['store', 'cards', 'service']);
