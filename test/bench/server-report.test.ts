@@ -104,7 +104,7 @@ describe('targets', () => {
 
 describe('tables and JSON', () => {
   const rows = [
-    skippedRow('http-tap-busy', 'Full tap over HTTP', '128 connections', 'taps', 'route not available'),
+    skippedRow('http-tap-busy', 'Full tap over HTTP', '256 connections', 'taps', 'route not available'),
     row('http-apdu', 12_345.6, 8.5),
     row('ws-apdu-1', 27_000, 0.0794, 'msgs'),
     row('ws-apdu-8', 25_000, 0.7, 'msgs'),
@@ -153,7 +153,7 @@ describe('tables and JSON', () => {
   it('target lines say PASS / MISS / skipped', () => {
     const lines = renderServerTargets(rows, targets).split('\n');
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(/^skipped +full taps over HTTP, SQLite, 128 connections +not measured {2}\(target ≥ 5,000 taps\/s\)$/);
+    expect(lines[0]).toMatch(/^skipped +full taps over HTTP, SQLite, 256 connections +not measured {2}\(target ≥ 5,000 taps\/s\)$/);
     expect(lines[1]).toMatch(/^PASS +APDUs over HTTP, SQLite +12,346 APDUs\/s/);
     expect(lines[2]).toContain('p99 0.0794 ms');
   });
