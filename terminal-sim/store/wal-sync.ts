@@ -4,8 +4,8 @@
  * syncing them — and hands its batch here; the batch is settled (its taps answered) only once an
  * fdatasync of the WAL that *started after its commit* has completed. The fdatasync runs on
  * libuv's thread pool, so the next batch's flows run meanwhile: measured on this project's
- * 2-core machine, the thread that runs every card flow spent about a fifth of its time blocked in
- * the commit's fsync (README "Benchmarks").
+ * 2-core machine, the thread that runs every card flow spent about a quarter of its time in the
+ * commit, mostly waiting for its fsync (README "Benchmarks").
  *
  * Why this keeps "durable before acknowledged": in WAL mode a commit is the frames appended to
  * the -wal file, ending with a commit frame; once they are on disk, recovery replays them
