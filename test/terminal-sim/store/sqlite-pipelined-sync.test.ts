@@ -84,7 +84,12 @@ describe('SqliteCardStore with pipelinedSync', () => {
     const s = pipelined(steppingNow());
     expect(s.settings().synchronous).toBe(2);
     s.createCard('a', image(1));
-    await s.saveChangeAndJournalGrouped('a', change(image(1), image(1, 100)), [], 1);
+    s.createTerminal('t', 'gate', {}, { seq: 0 });
+    // A late terminal state is taken inside the group's transaction: what the connection runs with there.
+    let during: number | undefined;
+    const late = { id: 't', state: () => ((during = s.settings().synchronous), { seq: 1 }) };
+    await s.saveChangeAndJournalGrouped('a', change(image(1), image(1, 100)), [], 1, late);
+    expect(during).toBe(1);
     expect(s.settings().synchronous).toBe(2);
     // the synchronous paths make no WAL sync of ours: SQLite syncs them itself
     const calls = control.calls;
