@@ -58,9 +58,9 @@ const SIZES = {
    * Connections of http-tap-busy: enough to keep the server's service thread busy. Since the WAL
    * is synced off that thread (SqliteCardStoreOptions.pipelinedSync), each answer still waits for
    * its sync while the thread runs the next batch, so the loop needs more requests in flight than
-   * before: at 128 the pipelined store gained nothing; at 256 it was ahead of the blocking one in 7
-   * of 9 alternating pairs with wrk and 7 of 13 with autocannon, by far where the disk was slow
-   * (README "Benchmarks").
+   * before. With each fsync 3 ms slower (modelled), 256 connections gave 30 % more taps a second
+   * with the sync off the thread than with it inside the commit; on this host's quick disk the
+   * two are level (README "Benchmarks").
    */
   busyConnections: 256,
   /**
