@@ -114,12 +114,17 @@ export class WalSync {
     });
   }
 
-  private fail(cause: unknown, covered: SyncWaiter[]): void {
-    this.failure ??= new WalSyncFailedError(this.dbPath, { cause });
+  /** `covered` and every batch waiting, taken (emptied) so that no other path settles them again. */
+  private takeAll(covered: SyncWaiter[]): SyncWaiter[] {
     const all = [...covered, ...this.waiting];
     covered.length = 0;
     this.waiting = [];
-    for (const w of all) w.fail(this.failure);
+    return all;
+  }
+
+  private fail(cause: unknown, covered: SyncWaiter[]): void {
+    this.failure ??= new WalSyncFailedError(this.dbPath, { cause });
+    for (const w of this.takeAll(covered)) w.fail(this.failure);
   }
 
   /**
@@ -133,9 +138,7 @@ export class WalSync {
       this.fail(this.failure.cause, covered);
       return;
     }
-    const all = [...covered, ...this.waiting];
-    covered.length = 0;
-    this.waiting = [];
+    const all = this.takeAll(covered);
     try {
       this.syncs++;
       this.io.fdatasyncSync(this.fd);

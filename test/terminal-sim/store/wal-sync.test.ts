@@ -46,14 +46,20 @@ function waiter(log: string[], name: string): SyncWaiter {
   return { settle: () => log.push(`${name} settled`), fail: (e) => log.push(`${name} failed: ${(e as Error).name}`) };
 }
 
+/** A WalSync on a fresh file over `io`, with a batch committed for each name (in order). */
+function committed(names: string[], io = new FakeIo()): { io: FakeIo; ws: WalSync; log: string[]; path: string } {
+  const path = dbPath();
+  const ws = new WalSync(path, io);
+  const log: string[] = [];
+  for (const name of names) ws.afterCommit(waiter(log, name));
+  return { io, ws, log, path };
+}
+
 const eio = () => Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
 
 describe('WalSync', () => {
   it('settles a batch only once the sync started after its commit has completed', () => {
-    const io = new FakeIo();
-    const ws = new WalSync(dbPath(), io);
-    const log: string[] = [];
-    ws.afterCommit(waiter(log, 'a'));
+    const { io, ws, log } = committed(['a']);
     expect(log).toEqual([]);
     expect(io.pending).toHaveLength(1);
     io.complete();
@@ -63,12 +69,7 @@ describe('WalSync', () => {
   });
 
   it('keeps one sync in flight: batches committed during it wait for the next, which covers them all', () => {
-    const io = new FakeIo();
-    const ws = new WalSync(dbPath(), io);
-    const log: string[] = [];
-    ws.afterCommit(waiter(log, 'a'));
-    ws.afterCommit(waiter(log, 'b'));
-    ws.afterCommit(waiter(log, 'c'));
+    const { io, ws, log } = committed(['a', 'b', 'c']);
     expect(io.pending).toHaveLength(1);
     // The sync in flight started before b and c committed: it settles a alone.
     io.complete();
@@ -82,12 +83,7 @@ describe('WalSync', () => {
   });
 
   it('a failed sync fails the batches it covered and those waiting, and poisons: later batches fail at once', () => {
-    const io = new FakeIo();
-    const path = dbPath();
-    const ws = new WalSync(path, io);
-    const log: string[] = [];
-    ws.afterCommit(waiter(log, 'a'));
-    ws.afterCommit(waiter(log, 'b'));
+    const { io, ws, log, path } = committed(['a', 'b']);
     io.complete(eio());
     expect(log).toEqual(['a failed: WalSyncFailedError', 'b failed: WalSyncFailedError']);
     expect(io.pending).toHaveLength(0);
@@ -102,11 +98,7 @@ describe('WalSync', () => {
   });
 
   it('drain() syncs at once and settles every batch, those of the sync in flight too, exactly once', () => {
-    const io = new FakeIo();
-    const ws = new WalSync(dbPath(), io);
-    const log: string[] = [];
-    ws.afterCommit(waiter(log, 'a'));
-    ws.afterCommit(waiter(log, 'b'));
+    const { io, ws, log } = committed(['a', 'b']);
     ws.drain();
     expect(io.syncCalls).toBe(1);
     expect(log).toEqual(['a settled', 'b settled']);
@@ -120,24 +112,18 @@ describe('WalSync', () => {
   });
 
   it('drain() fails every batch when its own sync fails', () => {
-    const io = new FakeIo();
-    io.fdatasyncSync = () => {
+    const failing = new FakeIo();
+    failing.fdatasyncSync = () => {
       throw eio();
     };
-    const ws = new WalSync(dbPath(), io);
-    const log: string[] = [];
-    ws.afterCommit(waiter(log, 'a'));
-    ws.afterCommit(waiter(log, 'b'));
+    const { ws, log } = committed(['a', 'b'], failing);
     ws.drain();
     expect(log).toEqual(['a failed: WalSyncFailedError', 'b failed: WalSyncFailedError']);
     expect(ws.failed).toBeInstanceOf(WalSyncFailedError);
   });
 
   it('close() with a sync in flight releases the file only when that sync returns', () => {
-    const io = new FakeIo();
-    const ws = new WalSync(dbPath(), io);
-    const log: string[] = [];
-    ws.afterCommit(waiter(log, 'a'));
+    const { io, ws, log } = committed(['a']);
     const fd = io.fds[0];
     ws.close();
     expect(log).toEqual(['a settled']);
@@ -149,9 +135,7 @@ describe('WalSync', () => {
   });
 
   it('close() with nothing in flight releases the file at once', () => {
-    const io = new FakeIo();
-    const ws = new WalSync(dbPath(), io);
-    ws.afterCommit(waiter([], 'a'));
+    const { io, ws } = committed(['a']);
     io.complete();
     const fd = io.fds[0];
     ws.close();
