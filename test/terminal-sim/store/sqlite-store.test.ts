@@ -95,7 +95,9 @@ describe('SqliteCardStore on disk', () => {
     new SqliteCardStore(path, { now: steppingNow() }).close();
     const raw = new Database(path);
     expect(() => raw.prepare("INSERT INTO cards (id, image, version, created_at, updated_at) VALUES ('x', '{', 1, 0, 0)").run()).toThrow(/CHECK constraint failed/);
-    expect(() => raw.prepare("INSERT INTO journal (card_id, serial, counter, amount_fen, type, terminal_id, date_time, tac, alg, created_at) VALUES ('ghost', '10000000000000000001', 1, 1, 6, '100000000101', '20260302083000', '00000000', '3des', 0)").run()).toThrow(/FOREIGN KEY/);
+    // a journal row's own checks (its card is the store's to check since migration 4: no foreign key)
+    expect(() => raw.prepare("INSERT INTO journal (card_id, serial, counter, amount_fen, type, terminal_id, date_time, tac, alg, created_at) VALUES ('a', '10000000000000000001', 1, 1, 6, '100000000101', '20260302083000', '0000', '3des', 0)").run()).toThrow(/CHECK constraint failed/);
+    expect(() => raw.prepare("INSERT INTO card_patches (card_id, version, patch, created_at) VALUES ('ghost', 2, '{}', 0)").run()).toThrow(/FOREIGN KEY/);
     raw.close();
   });
 });
