@@ -64,14 +64,19 @@ export const MIGRATIONS: readonly string[] = Object.freeze([
     PRIMARY KEY (card_id, version)
   ) STRICT;
   `,
-  // 4: journal rows of group commits wait outside the by-card index (unindexed = 1, listed by
-  // journal_unindexed in id order) until the store indexes them in bulk (SqliteCardStoreOptions
-  // indexJournalAfter). Indexing each tap's row at once wrote a random leaf of journal_by_card
-  // per tap, about 0.9 of the 2.4 WAL pages a tap cost; in bulk a leaf takes a card's rows at once.
-  // The table is rebuilt (https://sqlite.org/lang_altertable.html#otheralter) without its foreign
-  // key: a foreign key action can use no partial index, so deleting a card scanned the whole
-  // journal (100 ms per 500,000 rows); SqliteCardStore.deleteCard unbinds the rows itself. Rows
-  // already there are indexed; ids and the AUTOINCREMENT counter carry over.
+  // 4: the by-card indexes filled in bulk. A group commit's journal rows and card patches wait
+  // outside the indexes by card (unindexed = 1, listed in write order by journal_unindexed and
+  // card_patches_unindexed) until the store indexes them all at once (SqliteCardStoreOptions
+  // indexAfterRows); queries by card read both parts. Indexing each tap's rows at once wrote a
+  // random leaf of journal_by_card and one of card_patches' key per tap, about 1.8 of the 2.4 WAL
+  // pages a tap cost; in bulk a leaf takes all its card's new rows at once.
+  // Both tables are rebuilt (https://sqlite.org/lang_altertable.html#otheralter) without their
+  // foreign keys to cards: a foreign key action can use no partial index, so deleting a card
+  // scanned the whole journal (100 ms per 500,000 rows); SqliteCardStore.deleteCard unbinds the
+  // journal rows and deletes the patches itself. card_patches gets a rowid of its own (seq, the
+  // write order) and its key becomes a plain index: the store keeps versions unique, checking them
+  // in the transaction that writes, and the bulk step then has no constraint to fail on.
+  // Rows already there are indexed; journal ids and the AUTOINCREMENT counter carry over.
   `
   CREATE TABLE journal_v4 (
     id            INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -96,8 +101,23 @@ export const MIGRATIONS: readonly string[] = Object.freeze([
   DROP TABLE journal;
   ALTER TABLE journal_v4 RENAME TO journal;
   CREATE INDEX journal_by_card ON journal (card_id, id) WHERE unindexed = 0;
-  CREATE INDEX journal_unindexed ON journal (id) WHERE unindexed = 1;
+  CREATE INDEX journal_unindexed ON journal (id, card_id) WHERE unindexed = 1;
   CREATE INDEX journal_by_time ON journal (created_at, id);
+
+  CREATE TABLE card_patches_v4 (
+    seq         INTEGER PRIMARY KEY,
+    card_id     TEXT    NOT NULL,
+    version     INTEGER NOT NULL CHECK (version >= 2),
+    patch       TEXT    NOT NULL CHECK (json_valid(patch)),
+    created_at  INTEGER NOT NULL,
+    unindexed   INTEGER NOT NULL DEFAULT 0 CHECK (unindexed IN (0, 1))
+  ) STRICT;
+  INSERT INTO card_patches_v4 (card_id, version, patch, created_at)
+    SELECT card_id, version, patch, created_at FROM card_patches ORDER BY card_id, version;
+  DROP TABLE card_patches;
+  ALTER TABLE card_patches_v4 RENAME TO card_patches;
+  CREATE INDEX card_patches_by_card ON card_patches (card_id, version) WHERE unindexed = 0;
+  CREATE INDEX card_patches_unindexed ON card_patches (seq, card_id) WHERE unindexed = 1;
   `,
 ]);
 

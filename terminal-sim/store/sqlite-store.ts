@@ -11,12 +11,13 @@
  *
  * A grouped save (a tap) writes the card's change as a merge patch row (card_patches) instead of
  * rewriting the image: a card's version is its newest patch's, or its image's when it has none.
- * Every `foldAfterPatches` patches the next save writes the whole image and drops the patches,
- * so reading a card never applies more than that many.
+ * Every `foldAfterPatches` patches the next save writes the whole image, and the patches it holds
+ * are dead (version ≤ the image's), so reading a card never applies more than that many.
  *
- * A group commit's journal rows wait outside the by-card index until `indexJournalAfter` of them
- * have gathered, then one group commit indexes them all (schema migration 4): each tap indexed
- * at once wrote a random leaf of that index. A query by card reads both parts.
+ * A group commit's journal rows and patches wait outside the by-card indexes until
+ * `indexAfterRows` of them have gathered, then one group commit indexes them all and deletes the
+ * dead patches among them (schema migration 4): each tap indexed at once wrote two random leaves.
+ * Reads by card take both parts: the index, and a scan of the rows still waiting.
  *
  * With `pipelinedSync` (ssc3 serve), a group commit does not wait for its fsync: it commits with
  * synchronous = NORMAL and its writes settle once a WAL sync on libuv's thread pool has covered
@@ -83,16 +84,16 @@ export interface SqliteCardStoreOptions extends CardStoreOptions {
    */
   pipelinedSync?: boolean;
   /**
-   * Journal rows that group commits may leave out of the by-card index before one of them indexes
-   * them all (0: each row is indexed as it is written). Default 4096: indexing that many took
-   * 10–16 ms, in the group commit that reaches it (1,024 cards; about 3 µs a row). A journal query by card
-   * scans these rows; every other write indexes its rows at once.
+   * Rows — journal records and card patches — that group commits may leave out of the by-card
+   * indexes before one of them indexes them all (0: each row is indexed as it is written).
+   * Default 4096. Reading a card's journal, patches or version scans these rows; every other
+   * write indexes its rows at once.
    */
-  indexJournalAfter?: number;
+  indexAfterRows?: number;
 }
 
 const DEFAULT_CACHE_KIB = 65_536;
-const DEFAULT_INDEX_JOURNAL_AFTER = 4096;
+const DEFAULT_INDEX_AFTER_ROWS = 4096;
 /** Card versions kept in memory at most (SqliteCardStore.versions); beyond, the map starts over. */
 const MAX_CACHED_VERSIONS = 100_000;
 
@@ -173,6 +174,26 @@ export const UNBIND_JOURNAL_SQL = Object.freeze({
   unindexed: 'UPDATE journal SET card_id = NULL WHERE unindexed = 1 AND card_id = ?',
 });
 
+/**
+ * A card's version: its image's (base), and its newest live patch's (top, or null): in
+ * card_patches_by_card (every row there is live, see writeImage), or waiting and newer than the image.
+ */
+const VERSION_OF_SQL = `SELECT c.version AS base, (SELECT max(version) FROM (
+    SELECT version FROM card_patches WHERE card_id = c.id AND unindexed = 0
+    UNION ALL SELECT version FROM card_patches WHERE unindexed = 1 AND card_id = c.id AND version > c.version)) AS top
+  FROM cards c WHERE c.id = ?`;
+
+/** A card's live patches in version order (parameters: id, image version, id, image version). */
+const PATCHES_OF_SQL = `SELECT version, patch FROM card_patches WHERE card_id = ? AND unindexed = 0 AND version > ?
+  UNION ALL SELECT version, patch FROM card_patches WHERE unindexed = 1 AND card_id = ? AND version > ?
+  ORDER BY version`;
+
+/** All of a card's patches, indexed or waiting (deleteCard; a fold deletes the indexed ones). */
+const DELETE_PATCHES_SQL = Object.freeze({
+  indexed: 'DELETE FROM card_patches WHERE card_id = ? AND unindexed = 0',
+  unindexed: 'DELETE FROM card_patches WHERE unindexed = 1 AND card_id = ?',
+});
+
 const JOURNAL_COLUMNS = 'id, card_id, serial, counter, amount_fen, type, terminal_id, terminal_seq, date_time, tac, alg, recovered, created_at';
 
 export class SqliteCardStore implements CardStore {
@@ -190,7 +211,10 @@ export class SqliteCardStore implements CardStore {
     updateImage: Database.Statement;
     insertPatch: Database.Statement;
     patchesOf: Database.Statement;
-    deletePatches: Database.Statement;
+    deleteIndexedPatches: Database.Statement;
+    deleteUnindexedPatches: Database.Statement;
+    dropDeadPatches: Database.Statement;
+    indexPatches: Database.Statement;
     insertJournal: Database.Statement;
     indexJournal: Database.Statement;
     countUnindexed: Database.Statement;
@@ -232,10 +256,10 @@ export class SqliteCardStore implements CardStore {
   private dataVersion: number | undefined;
   /** Group commits run again on the slow path (a savepoint per write): StoreStats.retriedGroupCommits. */
   private retriedGroupCommits = 0;
-  /** Journal rows not in journal_by_card yet, as committed; and as the group transaction under way leaves them. */
+  /** Journal rows and patches not in the by-card indexes yet, as committed; and as the group transaction under way leaves them. */
   private unindexedRows = 0;
   private txUnindexed = 0;
-  private readonly indexJournalAfter: number;
+  private readonly indexAfterRows: number;
   /** Set with pipelinedSync: syncs the WAL after group commits, off this thread. */
   private readonly walSync: WalSync | undefined;
 
@@ -247,8 +271,8 @@ export class SqliteCardStore implements CardStore {
     if (typeof path !== 'string' || path.length === 0) throw new TypeError('"path" expected a non-empty string');
     this.now = checkNow(opts?.now);
     this.foldAfter = checkFoldAfter(opts.foldAfterPatches);
-    this.indexJournalAfter = opts.indexJournalAfter ?? DEFAULT_INDEX_JOURNAL_AFTER;
-    if (!Number.isSafeInteger(this.indexJournalAfter) || this.indexJournalAfter < 0) throw new RangeError(`"indexJournalAfter" expected an integer ≥ 0, got ${String(opts.indexJournalAfter)}`);
+    this.indexAfterRows = opts.indexAfterRows ?? DEFAULT_INDEX_AFTER_ROWS;
+    if (!Number.isSafeInteger(this.indexAfterRows) || this.indexAfterRows < 0) throw new RangeError(`"indexAfterRows" expected an integer ≥ 0, got ${String(opts.indexAfterRows)}`);
     const cacheKiB = opts.cacheKiB ?? DEFAULT_CACHE_KIB;
     if (!Number.isSafeInteger(cacheKiB) || cacheKiB < 0) throw new RangeError(`"cacheKiB" expected an integer ≥ 0, got ${String(cacheKiB)}`);
     this.path = path;
@@ -271,20 +295,25 @@ export class SqliteCardStore implements CardStore {
     this.stmt = {
       insertCard: db.prepare('INSERT INTO cards (id, image, version, serial, profile, meta, created_at, updated_at) VALUES (?, ?, 1, ?, ?, ?, ?, ?)'),
       getCard: db.prepare('SELECT image, version FROM cards WHERE id = ?'),
-      listCards: db.prepare(`${summarySql('c.id > @after')} ORDER BY c.id LIMIT @limit`),
-      getSummary: db.prepare(summarySql('c.id = @id')),
+      listCards: db.prepare(`${summarySql('c.id > @after', 'many')} ORDER BY c.id LIMIT @limit`),
+      getSummary: db.prepare(summarySql('c.id = @id', 'one')),
       deleteCard: db.prepare('DELETE FROM cards WHERE id = ?'),
-      versionOf: db.prepare('SELECT version AS base, (SELECT max(version) FROM card_patches WHERE card_id = cards.id) AS top FROM cards WHERE id = ?'),
+      versionOf: db.prepare(VERSION_OF_SQL),
       dataVersion: db.prepare('PRAGMA data_version').pluck(),
       updateImage: db.prepare('UPDATE cards SET image = ?, version = ?, serial = ?, profile = ?, updated_at = ? WHERE id = ?'),
-      insertPatch: db.prepare('INSERT INTO card_patches (card_id, version, patch, created_at) VALUES (?, ?, ?, ?)'),
-      patchesOf: db.prepare('SELECT version, patch FROM card_patches WHERE card_id = ? ORDER BY version'),
-      deletePatches: db.prepare('DELETE FROM card_patches WHERE card_id = ?'),
+      insertPatch: db.prepare('INSERT INTO card_patches (card_id, version, patch, created_at, unindexed) VALUES (?, ?, ?, ?, ?)'),
+      patchesOf: db.prepare(PATCHES_OF_SQL),
+      deleteIndexedPatches: db.prepare(DELETE_PATCHES_SQL.indexed),
+      deleteUnindexedPatches: db.prepare(DELETE_PATCHES_SQL.unindexed),
+      // A waiting patch that a fold has overtaken is dead: deleted, not indexed. (A card deleted
+      // since has none left: deleteCard deletes both parts; coalesce keeps any orphan from staying.)
+      dropDeadPatches: db.prepare('DELETE FROM card_patches WHERE unindexed = 1 AND version <= coalesce((SELECT version FROM cards WHERE id = card_patches.card_id), 9223372036854775807)'),
+      indexPatches: db.prepare('UPDATE card_patches SET unindexed = 0 WHERE unindexed = 1'),
       insertJournal: db.prepare(
         'INSERT INTO journal (card_id, serial, counter, amount_fen, type, terminal_id, terminal_seq, date_time, tac, alg, recovered, created_at, unindexed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       indexJournal: db.prepare('UPDATE journal SET unindexed = 0 WHERE unindexed = 1'),
-      countUnindexed: db.prepare('SELECT count(*) FROM journal WHERE unindexed = 1').pluck(),
+      countUnindexed: db.prepare('SELECT (SELECT count(*) FROM journal WHERE unindexed = 1) + (SELECT count(*) FROM card_patches WHERE unindexed = 1)').pluck(),
       unbindIndexed: db.prepare(UNBIND_JOURNAL_SQL.indexed),
       unbindUnindexed: db.prepare(UNBIND_JOURNAL_SQL.unindexed),
       insertTerminal: db.prepare('INSERT INTO terminals (id, kind, config, state, version, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)'),
@@ -293,11 +322,13 @@ export class SqliteCardStore implements CardStore {
       deleteTerminal: db.prepare('DELETE FROM terminals WHERE id = ?'),
       updateTerminal: db.prepare('UPDATE terminals SET state = ?, version = version + 1, updated_at = ? WHERE id = ? RETURNING version').pluck(),
     };
-    // The card's journal rows stay, unbound (the journal has no foreign key since migration 4: its
-    // action could use no partial index and scanned every row); its patches go by cascade.
+    // The card's journal rows stay, unbound, and its patches go: by the store, not by foreign key
+    // actions since migration 4 (they could use no partial index and scanned every row).
     this.deleteTx = db.transaction((id: string) => {
       this.stmt.unbindIndexed.run(id);
       this.stmt.unbindUnindexed.run(id);
+      this.stmt.deleteIndexedPatches.run(id);
+      this.stmt.deleteUnindexedPatches.run(id);
       return this.stmt.deleteCard.run(id).changes > 0;
     });
     this.appendTx = db.transaction((records: readonly JournalRecord[], cardId: string | null) => {
@@ -358,7 +389,7 @@ export class SqliteCardStore implements CardStore {
         results.push(plan.version);
       }
       terminalStates(batch);
-      this.indexJournalIfDue();
+      this.indexIfDue();
       return results;
     });
     this.savepointGroupTx = db.transaction((batch: readonly QueuedWrite[]) => {
@@ -372,7 +403,7 @@ export class SqliteCardStore implements CardStore {
         }
       });
       terminalStates(batch);
-      this.indexJournalIfDue();
+      this.indexIfDue();
       return results;
     });
   }
@@ -391,6 +422,9 @@ export class SqliteCardStore implements CardStore {
       if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new StoreConflictError(id, `card "${id}" already exists`);
       throw e;
     }
+    // Known without reading it back (which scans the patches waiting to be indexed). Dropped with
+    // the rest if another connection has committed meanwhile (freshVersions).
+    if (this.versions.size < MAX_CACHED_VERSIONS) this.versions.set(id, { base: 1, top: null });
   }
 
   getImage(id: string): CardImage | undefined {
@@ -402,7 +436,7 @@ export class SqliteCardStore implements CardStore {
     if (!row) return undefined;
     let image: unknown = JSON.parse(row.image);
     let version = row.version;
-    for (const p of this.stmt.patchesOf.all(id) as { version: number; patch: string }[]) {
+    for (const p of this.stmt.patchesOf.all(id, row.version, id, row.version) as { version: number; patch: string }[]) {
       image = applyMergePatch(image, JSON.parse(p.patch));
       version = p.version;
     }
@@ -625,10 +659,14 @@ export class SqliteCardStore implements CardStore {
 
   private applyChange(w: QueuedWrite, p: ChangePlan): void {
     if (p.image) this.writeImage(w.id, p.image.text, p.image.facts, p.version, p.t, p.v);
-    else if (w.patchText !== '{}') this.stmt.insertPatch.run(w.id, p.version, w.patchText, p.t);
-    const unindexed = this.indexJournalAfter > 0 ? 1 : 0;
+    const unindexed = this.indexAfterRows > 0 ? 1 : 0;
+    let rows = p.records.length;
+    if (!p.image && w.patchText !== '{}') {
+      this.stmt.insertPatch.run(w.id, p.version, w.patchText, p.t, unindexed);
+      rows++;
+    }
     for (const r of p.records) this.insertRecord(r, w.id, p.t, unindexed);
-    this.txUnindexed += unindexed * p.records.length;
+    this.txUnindexed += unindexed * rows;
     // Last, once every statement of the write has run (in the slow path its savepoint may still roll back after a throw above).
     if (p.image) this.pendingVersions.set(w.id, { base: p.version, top: null });
     else if (p.version !== (p.v.top ?? p.v.base)) this.pendingVersions.set(w.id, { base: p.v.base, top: p.version });
@@ -676,10 +714,14 @@ export class SqliteCardStore implements CardStore {
     return v;
   }
 
-  /** Writes the whole image as `version`, dropping the patches it now contains. */
+  /**
+   * Writes the whole image as `version`: the card's patches are dead from here on. Those in the
+   * index go now; those still waiting go when the next bulk step reaches them (a delete of them
+   * now would scan every waiting row), and reads skip them meanwhile (version ≤ the image's).
+   */
   private writeImage(id: string, text: string, facts: { serial: string | undefined; profile: string | undefined }, version: number, t: number, v: VersionRow): void {
     this.stmt.updateImage.run(text, version, facts.serial ?? null, facts.profile ?? null, t, id);
-    if (v.top !== null) this.stmt.deletePatches.run(id);
+    if (v.top !== null) this.stmt.deleteIndexedPatches.run(id);
   }
 
   private insertRecords(records: readonly JournalRecord[], cardId: string | null, t: number): void {
@@ -692,13 +734,16 @@ export class SqliteCardStore implements CardStore {
   }
 
   /**
-   * In a group transaction, once indexJournalAfter rows wait outside journal_by_card: indexes them
-   * all. In bulk a leaf of the index takes every new row of its cards at once (about one page per
-   * card written since the last time) instead of one page per row.
+   * In a group transaction, once indexAfterRows rows wait outside the by-card indexes: indexes
+   * them all, deleting the dead patches among them. In bulk a leaf of an index takes every new row
+   * of its cards at once (about one page per card written since the last time) instead of one
+   * page per row.
    */
-  private indexJournalIfDue(): void {
-    if (this.indexJournalAfter === 0 || this.txUnindexed < this.indexJournalAfter) return;
+  private indexIfDue(): void {
+    if (this.indexAfterRows === 0 || this.txUnindexed < this.indexAfterRows) return;
     this.stmt.indexJournal.run();
+    this.stmt.dropDeadPatches.run();
+    this.stmt.indexPatches.run();
     this.txUnindexed = 0;
   }
 }
@@ -709,13 +754,24 @@ function imageTextAndFacts(image: CardImage): StoredImageText {
 
 /**
  * The listing rows of the cards matching `where`, each card's version and update time its newest
- * patch's when it has patches, looked up by the patch key (card_id, version): a page reads its own
- * cards and their patches only.
+ * live patch's when it has one: those in card_patches_by_card looked up per card (a page reads its
+ * own cards' patches only); those waiting to be indexed scanned per card for one card, or gathered
+ * in one scan of them all for a page of many.
  */
-function summarySql(where: string): string {
-  return `SELECT c.id, coalesce((SELECT max(version) FROM card_patches WHERE card_id = c.id), c.version) AS version, c.serial, c.profile, c.meta, c.created_at,
-    coalesce((SELECT max(created_at) FROM card_patches WHERE card_id = c.id), c.updated_at) AS updated_at
-    FROM cards c WHERE ${where}`;
+function summarySql(where: string, cards: 'one' | 'many'): string {
+  const indexed = (col: string) => `(SELECT max(${col}) FROM card_patches WHERE card_id = c.id AND unindexed = 0)`;
+  const waiting = (col: string) =>
+    cards === 'many' ? `w.${col}` : `(SELECT max(${col}) FROM card_patches WHERE unindexed = 1 AND card_id = c.id AND version > c.version)`;
+  // SQLite's max(a, b) is null when either is: the newer of the two parts, or the one there is.
+  const newest = (col: string) => `coalesce(max(${indexed(col)}, ${waiting(col)}), ${indexed(col)}, ${waiting(col)})`;
+  const gathered = `WITH waiting AS (
+      SELECT p.card_id, max(p.version) AS version, max(p.created_at) AS created_at
+      FROM card_patches p JOIN cards x ON x.id = p.card_id
+      WHERE p.unindexed = 1 AND p.version > x.version GROUP BY p.card_id)`;
+  return `${cards === 'many' ? gathered : ''}
+    SELECT c.id, coalesce(${newest('version')}, c.version) AS version, c.serial, c.profile, c.meta, c.created_at,
+      coalesce(${newest('created_at')}, c.updated_at) AS updated_at
+    FROM cards c${cards === 'many' ? ' LEFT JOIN waiting w ON w.card_id = c.id' : ''} WHERE ${where}`;
 }
 
 /** The journal rows matching every condition of `where` (placeholders; then the limit), in id order. */
@@ -726,7 +782,7 @@ function journalSql(where: readonly string[]): string {
 /**
  * journalSql for one card (its id first, then `where`'s placeholders, twice; then the limit): its
  * rows in journal_by_card, merged in id order with those that group commits have not indexed yet,
- * found by scanning journal_unindexed (at most indexJournalAfter rows, migration 4). Exported for
+ * found by scanning journal_unindexed (at most indexAfterRows rows, migration 4). Exported for
  * the test of its query plan.
  */
 export function journalByCardSql(where: readonly string[]): string {
