@@ -165,11 +165,8 @@ interface TerminalDbRow {
   updated_at: number;
 }
 
-/**
- * A deleted card's journal rows, unbound: those in journal_by_card through it, the others by
- * scanning journal_unindexed. Exported for the test of their query plans.
- */
-export const UNBIND_JOURNAL_SQL = Object.freeze({
+/** A deleted card's journal rows, unbound: those in journal_by_card through it, the others by scanning journal_unindexed. */
+const UNBIND_JOURNAL_SQL = Object.freeze({
   indexed: 'UPDATE journal SET card_id = NULL WHERE card_id = ? AND unindexed = 0',
   unindexed: 'UPDATE journal SET card_id = NULL WHERE unindexed = 1 AND card_id = ?',
 });
@@ -678,7 +675,7 @@ export class SqliteCardStore implements CardStore {
     const dv = this.stmt.dataVersion.get() as number;
     if (dv !== this.dataVersion) {
       this.versions.clear();
-      // Another connection may have written or indexed journal rows too.
+      // Another connection may have written or indexed journal rows and patches too.
       this.unindexedRows = this.stmt.countUnindexed.get() as number;
       this.dataVersion = dv;
     }
@@ -782,10 +779,9 @@ function journalSql(where: readonly string[]): string {
 /**
  * journalSql for one card (its id first, then `where`'s placeholders, twice; then the limit): its
  * rows in journal_by_card, merged in id order with those that group commits have not indexed yet,
- * found by scanning journal_unindexed (at most indexAfterRows rows, migration 4). Exported for
- * the test of its query plan.
+ * found by scanning journal_unindexed (at most indexAfterRows rows, migration 4).
  */
-export function journalByCardSql(where: readonly string[]): string {
+function journalByCardSql(where: readonly string[]): string {
   const rest = where.map((w) => ` AND ${w}`).join('');
   return `SELECT ${JOURNAL_COLUMNS} FROM journal WHERE card_id = ? AND unindexed = 0${rest}
     UNION ALL SELECT ${JOURNAL_COLUMNS} FROM journal WHERE unindexed = 1 AND card_id = ?${rest}
