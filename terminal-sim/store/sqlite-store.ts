@@ -250,7 +250,7 @@ export class SqliteCardStore implements CardStore {
   private readonly versions = new Map<string, VersionRow>();
   /** Versions written by the transaction under way; into `versions` once it commits (keepVersions). */
   private readonly pendingVersions = new Map<string, VersionRow>();
-  private dataVersion: number | undefined;
+  private dataVersion: number;
   /** Group commits run again on the slow path (a savepoint per write): StoreStats.retriedGroupCommits. */
   private retriedGroupCommits = 0;
   /** Journal rows and patches not in the by-card indexes yet, as committed; and as the group transaction under way leaves them. */
@@ -319,6 +319,10 @@ export class SqliteCardStore implements CardStore {
       deleteTerminal: db.prepare('DELETE FROM terminals WHERE id = ?'),
       updateTerminal: db.prepare('UPDATE terminals SET state = ?, version = version + 1, updated_at = ? WHERE id = ? RETURNING version').pluck(),
     };
+    // As of opening: the first transaction keeps the versions learnt since (createCard's) unless
+    // another connection has committed meanwhile; reading them back scans the rows waiting.
+    this.dataVersion = this.stmt.dataVersion.get() as number;
+    this.unindexedRows = this.stmt.countUnindexed.get() as number;
     // The card's journal rows stay, unbound, and its patches go: by the store, not by foreign key
     // actions since migration 4 (they could use no partial index and scanned every row).
     this.deleteTx = db.transaction((id: string) => {
