@@ -322,7 +322,9 @@ export class SqliteCardStore implements CardStore {
     // As of opening: the first transaction keeps the versions learnt since (createCard's) unless
     // another connection has committed meanwhile; reading them back scans the rows waiting.
     this.dataVersion = this.stmt.dataVersion.get() as number;
-    this.unindexedRows = this.stmt.countUnindexed.get() as number;
+    // Rows a run before left waiting are indexed now (a few ms): until then the first read of
+    // each card would scan them.
+    if ((this.stmt.countUnindexed.get() as number) > 0) db.transaction(() => this.bulkIndex())();
     // The card's journal rows stay, unbound, and its patches go: by the store, not by foreign key
     // actions since migration 4 (they could use no partial index and scanned every row).
     this.deleteTx = db.transaction((id: string) => {
@@ -742,10 +744,15 @@ export class SqliteCardStore implements CardStore {
    */
   private indexIfDue(): void {
     if (this.indexAfterRows === 0 || this.txUnindexed < this.indexAfterRows) return;
+    this.bulkIndex();
+    this.txUnindexed = 0;
+  }
+
+  /** Indexes every row waiting and deletes the dead patches among them (in the caller's transaction). */
+  private bulkIndex(): void {
     this.stmt.indexJournal.run();
     this.stmt.dropDeadPatches.run();
     this.stmt.indexPatches.run();
-    this.txUnindexed = 0;
   }
 }
 
