@@ -20,20 +20,23 @@ let n = 0;
 const dbPath = () => join(dir, `b${++n}.db`);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Rows waiting outside the by-card indexes, and every patch row live or dead, read through a connection of the test's own. */
-function rows(path: string): { journal: number; patches: number; patchRows: number } {
+/** The count each query gives, read through a connection of the test's own. */
+function counts<K extends string>(path: string, queries: Record<K, string>): Record<K, number> {
   const raw = new Database(path, { readonly: true });
   try {
-    const count = (sql: string) => raw.prepare(sql).pluck().get() as number;
-    return {
-      journal: count('SELECT count(*) FROM journal WHERE unindexed = 1'),
-      patches: count('SELECT count(*) FROM card_patches WHERE unindexed = 1'),
-      patchRows: count('SELECT count(*) FROM card_patches'),
-    };
+    return Object.fromEntries(Object.entries<string>(queries).map(([k, sql]) => [k, raw.prepare(sql).pluck().get() as number])) as Record<K, number>;
   } finally {
     raw.close();
   }
 }
+
+/** Rows waiting outside the by-card indexes, and every patch row live or dead. */
+const rows = (path: string) =>
+  counts(path, {
+    journal: 'SELECT count(*) FROM journal WHERE unindexed = 1',
+    patches: 'SELECT count(*) FROM card_patches WHERE unindexed = 1',
+    patchRows: 'SELECT count(*) FROM card_patches',
+  });
 
 const waiting = (path: string): number => {
   const r = rows(path);
@@ -41,17 +44,7 @@ const waiting = (path: string): number => {
 };
 
 /** Patch rows that a fold has overtaken (version ≤ their card's image) and the bulk step has not deleted yet. */
-function dead(path: string): number {
-  const raw = new Database(path, { readonly: true });
-  try {
-    return raw.prepare('SELECT count(*) FROM card_patches p JOIN cards c ON c.id = p.card_id WHERE p.version <= c.version').pluck().get() as number;
-  } finally {
-    raw.close();
-  }
-}
-
-/** Card k's image with balance `fen` (each card its own seed). */
-const img = (k: number, fen: number) => image(k, fen);
+const dead = (path: string) => counts(path, { n: 'SELECT count(*) FROM card_patches p JOIN cards c ON c.id = p.card_id WHERE p.version <= c.version' }).n;
 
 describe('SqliteCardStore: the by-card indexes, filled in bulk', () => {
   it('reads journal, patches, versions and listings as a store indexing at once, across bulk steps, folds, whole saves and a deletion', async () => {
@@ -60,9 +53,9 @@ describe('SqliteCardStore: the by-card indexes, filled in bulk', () => {
     const atOnce = new SqliteCardStore(':memory:', { now: steppingNow(), indexAfterRows: 0, foldAfterPatches: 2 });
     const stores = [deferred, atOnce];
     const cards = ['a', 'b', 'c'];
-    // per store: card → [seed, balance, version]
+    // per store: card → [seed, balance, version] (card k's image has seed k)
     const state = stores.map(() => new Map(cards.map((id, k) => [id, [k + 1, 0, 1]])));
-    for (const s of stores) for (const id of cards) s.createCard(id, img(cards.indexOf(id) + 1, 0), { n: id });
+    for (const s of stores) for (const id of cards) s.createCard(id, image(cards.indexOf(id) + 1, 0), { n: id });
     const same = (): void => {
       for (const q of [{ cardId: 'a' }, { cardId: 'b' }, { cardId: 'c' }, { cardId: 'a', afterId: 3 }, { cardId: 'b', since: T0 + 9000 }, { cardId: 'a', limit: 2 }, {}]) {
         expect(deferred.journal(q), JSON.stringify(q)).toEqual(atOnce.journal(q));
@@ -83,7 +76,7 @@ describe('SqliteCardStore: the by-card indexes, filled in bulk', () => {
             st[1] = fen + 10;
             st[2] = v + 1;
             const recs: JournalRecord[] = Array.from({ length: records }, (_, r) => record({ counter: v * 10 + r, tac: `${id.repeat(4)}${String(v).padStart(4, '0')}` }));
-            return expect(s.saveChangeAndJournalGrouped(id, change(img(k, fen), img(k, fen + 10)), recs, v)).resolves.toBe(v + 1);
+            return expect(s.saveChangeAndJournalGrouped(id, change(image(k, fen), image(k, fen + 10)), recs, v)).resolves.toBe(v + 1);
           }),
         );
       }
@@ -117,7 +110,7 @@ describe('SqliteCardStore: the by-card indexes, filled in bulk', () => {
     expect(rows(path)).toMatchObject({ journal: 1, patches: 2 });
     for (const [i, s] of stores.entries()) {
       const st = state[i].get('a')!;
-      expect(s.saveImage('a', img(1, 999), st[2])).toBe(st[2] + 1);
+      expect(s.saveImage('a', image(1, 999), st[2])).toBe(st[2] + 1);
       expect(s.deleteCard('c')).toBe(true);
     }
     same();
