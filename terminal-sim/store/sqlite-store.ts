@@ -257,6 +257,8 @@ export class SqliteCardStore implements CardStore {
   private unindexedRows = 0;
   private txUnindexed = 0;
   private readonly indexAfterRows: number;
+  /** The `unindexed` a group commit's rows get: 1 while rows wait for the bulk step, 0 with indexAfterRows 0. */
+  private readonly groupRowsUnindexed: 0 | 1;
   /** Set with pipelinedSync: syncs the WAL after group commits, off this thread. */
   private readonly walSync: WalSync | undefined;
 
@@ -270,6 +272,7 @@ export class SqliteCardStore implements CardStore {
     this.foldAfter = checkFoldAfter(opts.foldAfterPatches);
     this.indexAfterRows = opts.indexAfterRows ?? DEFAULT_INDEX_AFTER_ROWS;
     if (!Number.isSafeInteger(this.indexAfterRows) || this.indexAfterRows < 0) throw new RangeError(`"indexAfterRows" expected an integer ≥ 0, got ${String(opts.indexAfterRows)}`);
+    this.groupRowsUnindexed = this.indexAfterRows > 0 ? 1 : 0;
     const cacheKiB = opts.cacheKiB ?? DEFAULT_CACHE_KIB;
     if (!Number.isSafeInteger(cacheKiB) || cacheKiB < 0) throw new RangeError(`"cacheKiB" expected an integer ≥ 0, got ${String(cacheKiB)}`);
     this.path = path;
@@ -662,7 +665,7 @@ export class SqliteCardStore implements CardStore {
 
   private applyChange(w: QueuedWrite, p: ChangePlan): void {
     if (p.image) this.writeImage(w.id, p.image.text, p.image.facts, p.version, p.t, p.v);
-    const unindexed = this.indexAfterRows > 0 ? 1 : 0;
+    const unindexed = this.groupRowsUnindexed;
     let rows = p.records.length;
     if (!p.image && w.patchText !== '{}') {
       this.stmt.insertPatch.run(w.id, p.version, w.patchText, p.t, unindexed);
@@ -767,11 +770,10 @@ function imageTextAndFacts(image: CardImage): StoredImageText {
  * in one scan of them all for a page of many.
  */
 function summarySql(where: string, cards: 'one' | 'many'): string {
-  const indexed = (col: string) => `(SELECT max(${col}) FROM card_patches WHERE card_id = c.id AND unindexed = 0)`;
-  const waiting = (col: string) =>
-    cards === 'many' ? `w.${col}` : `(SELECT max(${col}) FROM card_patches WHERE unindexed = 1 AND card_id = c.id AND version > c.version)`;
-  // SQLite's max(a, b) is null when either is: the newer of the two parts, or the one there is.
-  const newest = (col: string) => `coalesce(max(${indexed(col)}, ${waiting(col)}), ${indexed(col)}, ${waiting(col)})`;
+  // The greatest over both parts (null when the card has no live patch), each part read once.
+  const newest = (col: string) => `(SELECT max(${col}) FROM (
+      SELECT ${col} FROM card_patches WHERE card_id = c.id AND unindexed = 0
+      UNION ALL ${cards === 'many' ? `SELECT w.${col}` : `SELECT ${col} FROM card_patches WHERE unindexed = 1 AND card_id = c.id AND version > c.version`}))`;
   const gathered = `WITH waiting AS (
       SELECT p.card_id, max(p.version) AS version, max(p.created_at) AS created_at
       FROM card_patches p JOIN cards x ON x.id = p.card_id
