@@ -3,16 +3,20 @@
 // process; this process is the load generator:
 //
 //   http-tap    full taps over HTTP: POST /v1/terminals/:id/taps, each card alternating an entry
-//               gate and an exit gate (exit charges the fare), autocannon, 16 connections (light load)
+//               gate and an exit gate (exit charges the fare), 16 connections (light load)
 //   http-tap-busy  the same over 256 connections, which saturate the server: its capacity (the median of 3 runs)
 //                                                                           target ≥ 5 000 taps/s
 //   http-apdu   POST /v1/cards/:id/apdu, SELECT / READ BINARY / GET BALANCE in turn on each card,
-//               autocannon                                                  target ≥ 10 000 APDUs/s
+//                                                                           target ≥ 10 000 APDUs/s
 //   ws-apdu-1   WebSocket /v1/cards/:id/apdu, 1 message in flight           target p99 < 2 ms
 //   ws-apdu-8   the same with 8 sockets on 8 cards, one message in flight on each
 //   pcsc-apdu   pyscard → pcscd → vpcd → `ssc3 serve --vpcd` (its own, in pcscd's network
 //               namespace), GET BALANCE / READ BINARY in a loop on the demo card in slot 0
 //               (root and the packages needed; else skipped)             target ≥ 4 000 APDUs/s
+//
+// HTTP load: bench/lib/lean-http-load.ts (node:net, about 35 µs of CPU a request) unless
+// --client autocannon (about 75): both cores are shared, and what the generator spends the server
+// cannot (0.35 against 0.17 of a core on the busy row, 27 November).
 //
 // Prints a table and PASS/MISS; writes bench/results/server.{json,md}; with --readme, refreshes
 // README.md's section. The load generator shares the machine's cores with the server.
@@ -29,7 +33,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runIfEntry, updateReadmeSection } from './lib/entry.js';
-import { flagsOrExit, readmeAllowed, resultsDirOf } from './lib/cli.js';
+import { flagsOrExit, HTTP_CLIENTS, readmeAllowed, resultsDirOf, type HttpClient } from './lib/cli.js';
+import { runLeanHttpLoad } from './lib/lean-http-load.js';
 import { apduCase, runHttpLoad, tapCase, type HttpCase, type HttpLoadResult, type PooledCard, type TapState } from './lib/http-load.js';
 import { currentMachine } from './lib/measure.js';
 import { pcscUnavailable, runPcsc } from './lib/pcsc-rig.js';
@@ -91,6 +96,8 @@ interface Timing {
   warmupS: number;
   /** HTTP connections of the HTTP cases. */
   connections: number;
+  /** The HTTP load generator. */
+  client: HttpClient;
 }
 const QUICK = { durationS: 3, warmupS: 1 };
 const FULL = { durationS: 10, warmupS: 3 };
@@ -102,6 +109,7 @@ export const SERVER_USAGE = `usage: node dist/bench/server.bench.js [options]
   --connections N  HTTP connections of http-tap and http-apdu (default ${SIZES.httpConnections}; http-tap-busy
                    always has ${SIZES.busyConnections}); the cards
                    issued grow with them (taps: ${SIZES.tapCardsPerConnection} per connection, at least ${SIZES.tapCards})
+  --client NAME    the HTTP load generator: ${HTTP_CLIENTS.join(' (default) or ')} (a comparison: writes only with --out)
   --out DIR        where to write server.json and server.md (default bench/results)
   --readme         also rewrite README.md between <!-- bench:server --> and <!-- /bench:server --> (full runs only)
   --help           this text`;
@@ -195,7 +203,8 @@ async function warmAndRun<S>(
 ): Promise<[HttpLoadResult, RunCpu]> {
   let stop: (() => RunCpu) | undefined;
   let after: Promise<() => Promise<void>> | undefined;
-  const r = await runHttpLoad(pool, c, {
+  const run = t.client === 'autocannon' ? runHttpLoad : runLeanHttpLoad;
+  const r = await run(pool, c, {
     url: server.url,
     connections,
     durationS: t.durationS,
@@ -294,6 +303,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     durationS: flags.timeMs === undefined ? base.durationS : flags.timeMs / 1000,
     warmupS: base.warmupS,
     connections: flags.connections ?? SIZES.httpConnections,
+    client: flags.client ?? 'lean',
   };
   const cases = SERVER_CASES.filter((id) => flags.filter === undefined || flags.filter.test(id));
   if (cases.length === 0) {
@@ -343,8 +353,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   // The results and the README describe the server as shipped: a run with other server options
   // is a comparison, written only where --out says.
   const serverArgs = wordsOf(process.env.SSC3_SERVER_ARGS);
-  const otherLayout = serverArgs.length > 0 ? `SSC3_SERVER_ARGS=${serverArgs.join(' ')}` : undefined;
-  if (otherLayout !== undefined) console.log(`server options: ${serverArgs.join(' ')} (SSC3_SERVER_ARGS): not the shipped layout; bench/results and README.md left alone`);
+  const otherClient = t.client === 'lean' ? undefined : `--client ${t.client}`;
+  const otherLayout = serverArgs.length > 0 ? `SSC3_SERVER_ARGS=${serverArgs.join(' ')}` : otherClient;
+  if (serverArgs.length > 0) console.log(`server options: ${serverArgs.join(' ')} (SSC3_SERVER_ARGS): not the shipped layout; bench/results and README.md left alone`);
+  else if (otherClient !== undefined) console.log(`${otherClient}: not the benchmark's load generator; bench/results and README.md left alone`);
   const outDir = resultsDirOf(flags, ROOT, otherLayout);
   if (outDir !== undefined) {
     mkdirSync(outDir, { recursive: true });

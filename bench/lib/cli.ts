@@ -15,8 +15,14 @@ export interface BenchFlags {
   readme: boolean;
   /** HTTP keep-alive connections of the server benchmark's load (the others ignore it). */
   connections?: number;
+  /** The server benchmark's HTTP load generator (the others ignore it): node:net (default) or autocannon. */
+  client?: HttpClient;
   help: boolean;
 }
+
+/** The HTTP load generators of the server benchmark (bench/lib/lean-http-load.ts, bench/lib/http-load.ts). */
+export const HTTP_CLIENTS = ['lean', 'autocannon'] as const;
+export type HttpClient = (typeof HTTP_CLIENTS)[number];
 
 export const TRANSIT_USAGE = `usage: node --expose-gc dist/bench/transit.bench.js [options]
   --quick          short run (~5 s): prints the table, writes nothing unless --out is given
@@ -51,6 +57,7 @@ export function parseFlags(argv: readonly string[]): BenchFlags {
       out: { type: 'string' },
       readme: { type: 'boolean', default: false },
       connections: { type: 'string' },
+      client: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -68,6 +75,9 @@ export function parseFlags(argv: readonly string[]): BenchFlags {
       throw new RangeError(`"--connections" expected an integer from 1 to ${MAX_CONNECTIONS}, got ${JSON.stringify(values.connections)}`);
     }
   }
+  if (values.client !== undefined && !(HTTP_CLIENTS as readonly string[]).includes(values.client)) {
+    throw new RangeError(`"--client" expected one of ${HTTP_CLIENTS.join(', ')}, got ${JSON.stringify(values.client)}`);
+  }
   let filter: RegExp | undefined;
   if (values.filter !== undefined) {
     try {
@@ -83,6 +93,7 @@ export function parseFlags(argv: readonly string[]): BenchFlags {
     out: values.out,
     readme: values.readme,
     ...(connections === undefined ? {} : { connections }),
+    ...(values.client === undefined ? {} : { client: values.client as HttpClient }),
     help: values.help,
   };
 }

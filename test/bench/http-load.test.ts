@@ -1,9 +1,11 @@
-// runHttpLoad against a tiny local server: the warm-up and the timed part share the connections,
-// and only the timed part counts.
+// Both HTTP load generators (runHttpLoad on autocannon, runLeanHttpLoad on node:net) against a
+// tiny local server: the warm-up and the timed part share the connections, and only the timed
+// part counts.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apduCase, runHttpLoad, type PooledCard } from '../../bench/lib/http-load.js';
+import { runLeanHttpLoad } from '../../bench/lib/lean-http-load.js';
 
 let server: Server;
 let url = '';
@@ -29,12 +31,16 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-describe('runHttpLoad', () => {
+describe.each([
+  ['runHttpLoad (autocannon)', runHttpLoad],
+  ['runLeanHttpLoad (node:net)', runLeanHttpLoad],
+] as const)('%s', (_name, runLoad) => {
   it('warms up on the same connections, then counts only from the mark', async () => {
     const pool: PooledCard<number>[] = Array.from({ length: 8 }, (_, i) => ({ id: `card-${i}`, state: 0 }));
     let marks = 0;
     let requestsAtMark = -1;
-    const r = await runHttpLoad(pool, apduCase(), {
+    connections.clear();
+    const r = await runLoad(pool, apduCase(), {
       url,
       connections: 2,
       // a second: under the full suite the two cores are busy, and the connections must be up and answered before the mark
@@ -64,13 +70,13 @@ describe('runHttpLoad', () => {
     const pool: PooledCard<number>[] = Array.from({ length: 4 }, (_, i) => ({ id: `card-${i}`, state: 0 }));
     let marks = 0;
     const before = requests;
-    const r = await runHttpLoad(pool, apduCase(), { url, connections: 1, durationS: 0.3, onTimed: () => void marks++ });
+    const r = await runLoad(pool, apduCase(), { url, connections: 1, durationS: 0.3, onTimed: () => void marks++ });
     expect(marks).toBe(1);
     expect(r.good).toBeGreaterThan(0);
     expect(r.good).toBeLessThanOrEqual(requests - before);
   });
 
   it('refuses a pool no larger than the connections', async () => {
-    await expect(runHttpLoad([{ id: 'a', state: 0 }], apduCase(), { url, connections: 1, durationS: 0.1 })).rejects.toThrow(/need more cards than connections/);
+    await expect(runLoad([{ id: 'a', state: 0 }], apduCase(), { url, connections: 1, durationS: 0.1 })).rejects.toThrow(/need more cards than connections/);
   });
 });

@@ -136,6 +136,13 @@ describe('flags and batching', () => {
     for (const bad of ['0', '1.5', 'x', String(MAX_CONNECTIONS + 1)]) expect(() => parseFlags(['--connections', bad])).toThrow(/--connections/);
   });
 
+  it('takes --client for the server benchmark: lean or autocannon', () => {
+    expect(parseFlags(['--client', 'autocannon']).client).toBe('autocannon');
+    expect(parseFlags(['--client', 'lean']).client).toBe('lean');
+    expect(parseFlags([])).not.toHaveProperty('client');
+    for (const bad of ['', 'wrk', 'Lean']) expect(() => parseFlags(['--client', bad])).toThrow(/--client/);
+  });
+
   it('batches calls shorter than the batch time', () => {
     expect([batchSize(0.5, 0.1), batchSize(0.1, 0.1), batchSize(0.001, 0.1), batchSize(0, 0.1)]).toEqual([1, 1, 100, 100_000]);
   });
