@@ -60,10 +60,29 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'
 /** Lower-case hex of `bytes`. */
 export function bytesToHex(bytes: Uint8Array): string {
   abytes('bytes', bytes);
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += HEX[bytes[i]];
-  return s;
+  const n = bytes.length;
+  if (n < HEX_DECODE_FROM) {
+    let s = '';
+    for (let i = 0; i < n; i++) s += HEX[bytes[i]];
+    return s;
+  }
+  // From 24 bytes on, the digits are written as ASCII codes and decoded once: one flat string
+  // instead of a rope of one-byte appends, which JSON.stringify must flatten and the young
+  // generation collect (a tap's NVM patch hexes records of 23-128 bytes: 128 bytes took 3.8 µs
+  // with its JSON and collection, against 2.4; below 24 bytes concatenation is the faster).
+  if (hexScratch.length < n) hexScratch = new Uint16Array(Math.max(n, 2 * hexScratch.length));
+  for (let i = 0; i < n; i++) hexScratch[i] = HEX_PAIRS[bytes[i]];
+  return asciiDecoder.decode(new Uint8Array(hexScratch.buffer, 0, 2 * n));
 }
+
+/** bytesToHex's switch from appending to decoding, in bytes. */
+const HEX_DECODE_FROM = 24;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** Each byte's two hex digits as ASCII codes, laid out so that a Uint16Array of them reads in order. */
+const HEX_PAIRS = Uint16Array.from(HEX, (h) => (LITTLE_ENDIAN ? h.charCodeAt(0) | (h.charCodeAt(1) << 8) : (h.charCodeAt(0) << 8) | h.charCodeAt(1)));
+let hexScratch = new Uint16Array(256);
+/** ASCII is UTF-8: Node decodes it on its fast path. */
+const asciiDecoder = new TextDecoder();
 
 function hexNibble(code: number): number {
   if (code >= 48 && code <= 57) return code - 48; // 0-9
