@@ -1,10 +1,11 @@
-// The server under test, in a child process of its own: `node dist/terminal-sim/cli/main.js serve
-// --port 0 --data <tmp>` (SQLite, as shipped), so the load generator in this process never shares
+// The server under test, in a child process of its own: `node --single-threaded-gc
+// dist/terminal-sim/cli/main.js serve --port 0 --data <tmp>` (SQLite, as `npm start` runs it), so the load generator in this process never shares
 // its event loop. Plus the few HTTP calls the benchmark makes to set up cards and terminals.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SERVE_NODE_FLAGS } from '../../terminal-sim/cli/serve-node-flags.js';
 
 /** Whitespace-separated words of an environment variable (none when unset). */
 export function wordsOf(value: string | undefined): string[] {
@@ -38,7 +39,8 @@ export async function startServerChild(cliPath: string, extraArgs: readonly stri
   // SSC3_SERVER_NODE_ARGS: Node flags for the server only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p"
   // to profile it under load (NODE_OPTIONS refuses --cpu-prof).
   const nodeArgs = wordsOf(process.env.SSC3_SERVER_NODE_ARGS);
-  const child = spawn(process.execPath, [...nodeArgs, cliPath, ...serveArgs(dataDir, [...wordsOf(process.env.SSC3_SERVER_ARGS), ...extraArgs])], {
+  // As `npm start` runs it (SERVE_NODE_FLAGS); flags in SSC3_SERVER_NODE_ARGS come later and win.
+  const child = spawn(process.execPath, [...SERVE_NODE_FLAGS, ...nodeArgs, cliPath, ...serveArgs(dataDir, [...wordsOf(process.env.SSC3_SERVER_ARGS), ...extraArgs])], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

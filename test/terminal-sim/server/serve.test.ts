@@ -1,12 +1,14 @@
 // startServer (what `ssc3 serve` runs): a real listening socket on 127.0.0.1, demo cards issued
 // once, cards surviving a restart on the SQLite store, the token enforced, and `ssc3 serve` usage
 // errors on one line.
-import { mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run, type CliIo } from '../../../terminal-sim/cli/main.js';
 import { startupNotes } from '../../../terminal-sim/cli/serve-command.js';
+import { SERVE_NODE_FLAGS } from '../../../terminal-sim/cli/serve-node-flags.js';
 import { DEMO_CARDS, DEMO_TERMINALS, startServer } from '../../../terminal-sim/server/serve.js';
 import { FakeVpcd } from '../transport/fake-vpcd.js';
 import { THREAD_EXEC_ARGV } from './helpers.js';
@@ -74,6 +76,19 @@ describe('startServer', () => {
     } finally {
       await s.close();
     }
+  });
+});
+
+describe('npm start', () => {
+  it('runs ssc3 serve --demo under the Node flags the server benchmark measures (SERVE_NODE_FLAGS), which this Node accepts', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+    const words = pkg.scripts.start.split(/\s+/);
+    expect(words[0]).toBe('node');
+    const main = words.findIndex((w) => w.endsWith('cli/main.js'));
+    expect(words.slice(1, main)).toEqual([...SERVE_NODE_FLAGS]);
+    expect(words.slice(main + 1, main + 3)).toEqual(['serve', '--demo']);
+    const r = spawnSync(process.execPath, [...SERVE_NODE_FLAGS, '-e', 'process.exit(0)'], { encoding: 'utf8' });
+    expect([r.status, r.stderr]).toEqual([0, '']);
   });
 });
 
