@@ -60,10 +60,10 @@ const SIZES = {
   /** HTTP keep-alive connections (--connections), one request in flight on each. */
   httpConnections: 16,
   /**
-   * Connections of http-tap-busy: enough to keep the server's service thread busy. Since the WAL
-   * is synced off that thread (SqliteCardStoreOptions.pipelinedSync), each answer still waits for
-   * its sync while the thread runs the next batch, so the loop needs more requests in flight than
-   * before. With each fsync 3 ms slower (modelled), 256 connections gave 30 % more taps a second
+   * Connections of http-tap-busy: enough to keep the server's service thread busy. Since group
+   * commits left that thread (first their fsync, SqliteCardStoreOptions.pipelinedSync, now the
+   * whole commit, writerThread), each answer still waits for its commit while the thread runs the
+   * next batch, so the loop needs more requests in flight than before. With each fsync 3 ms slower (modelled), 256 connections gave 30 % more taps a second
    * with the sync off the thread than with it inside the commit; on this host's quick disk the
    * two are level (README "Benchmarks").
    */

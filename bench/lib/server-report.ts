@@ -70,7 +70,7 @@ export const SERVER_TARGETS: readonly ServerTargetSpec[] = [
 ];
 
 export const SERVER_NOTE =
-  'The server runs in a child process (`ssc3 serve --data <tmp>`: SQLite, WAL, every reply after the fsync of its commit, group commits synced off the service thread; HTTP in the main thread, the cards, terminals and store in a service thread); ' +
+  'The server runs in a child process (`ssc3 serve --data <tmp>`: SQLite, WAL, every reply after the fsync of its commit, group commits on a writer thread; HTTP in the main thread, the cards, terminals and store in a service thread); ' +
   'the load comes from a second process (a lean HTTP/1.1 client on node:net for HTTP, which checks every reply as autocannon would for about half its CPU; the ws client for WebSocket; pyscard through pcscd for PC/SC) ' +
   'that shares the machine’s cores with the server (see the machine line), so the load generator takes CPU from the server. Latencies are client-side. ' +
   '"per server CPU s" = good operations per CPU second (user + system) of the server process during the timed run: ' +

@@ -3,12 +3,13 @@
  * workerData, builds the services around it, and answers calls in the order they come.
  *
  * At most MAX_CALLS_PER_TURN calls start per event-loop turn, and the next turn's only after
- * their group commit (SqliteCardStore.saveChangeAndJournalGrouped), so a commit carries at most
- * that many taps and its answers leave before more flows run; while one batch runs and commits
- * here, the HTTP thread sends the previous batch's replies and parses the next requests. Without
- * the cap a saturated server fell into lock step — the HTTP thread parses every connection's
- * request, this thread runs and commits them all in one batch, then the HTTP thread writes every
- * reply — each thread idle while the other worked.
+ * their group commit is planned (SqliteCardStore.saveChangeAndJournalGrouped), so the answers
+ * ready leave before more flows run; while one batch runs here, the HTTP thread sends the previous
+ * batch's replies and parses the next requests. Without the cap a saturated server fell into lock
+ * step — the HTTP thread parses every connection's request, this thread runs and commits them all
+ * in one batch, then the HTTP thread writes every reply — each thread idle while the other worked.
+ * The SQLite store runs its group commits on a writer thread of its own (writerThread): this
+ * thread plans them and goes on with the next flows while they commit.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { MemoryCardStore, SqliteCardStore } from '../store/index.js';
@@ -41,7 +42,7 @@ const send = (m: FromService) => {
 let store: CardStore | undefined;
 let services: ApiServices;
 try {
-  store = spec.store.kind === 'memory' ? new MemoryCardStore({ now: Date.now }) : new SqliteCardStore(spec.store.path, { now: Date.now, pipelinedSync: true });
+  store = spec.store.kind === 'memory' ? new MemoryCardStore({ now: Date.now }) : new SqliteCardStore(spec.store.path, { now: Date.now, writerThread: true });
   services = localServices({
     store,
     now: Date.now,

@@ -19,9 +19,12 @@
  * dead patches among them (schema migration 4): each tap indexed at once wrote two random leaves.
  * Reads by card take both parts: the index, and a scan of the rows still waiting.
  *
- * With `pipelinedSync` (ssc3 serve), a group commit does not wait for its fsync: it commits with
- * synchronous = NORMAL and its writes settle once a WAL sync on libuv's thread pool has covered
- * them (wal-sync.ts), while the next batch runs. Every other write still syncs before it returns.
+ * With `pipelinedSync` (ssc3 serve --single-thread), a group commit does not wait for its fsync:
+ * it commits with synchronous = NORMAL and its writes settle once a WAL sync on libuv's thread
+ * pool has covered them (wal-sync.ts), while the next batch runs. With `writerThread` (ssc3
+ * serve's service thread) the group commit's statements run, synced, on a thread and connection
+ * of their own (sqlite-writer.ts): this thread only plans them. Every other write syncs before it
+ * returns, on this thread.
  */
 import Database from 'better-sqlite3';
 import { realpathSync } from 'node:fs';
@@ -49,6 +52,8 @@ import type {
 } from './card-store.js';
 import { migrate } from './sqlite-schema.js';
 import { WalSync } from './wal-sync.js';
+import type { WriterOp, WriterReply } from './writer-messages.js';
+import { WriterThread } from './writer-thread.js';
 import {
   checkCardId,
   checkedRecords,
@@ -90,10 +95,21 @@ export interface SqliteCardStoreOptions extends CardStoreOptions {
    * write indexes its rows at once.
    */
   indexAfterRows?: number;
+  /**
+   * Group commits run on a writer thread with a connection of its own (sqlite-writer.ts): this
+   * thread plans each batch — versions, patches or whole images, journal rows — and the thread
+   * runs its statements in one transaction, synced, while this one runs the next flows. One batch
+   * is out at a time; the writes queued meanwhile go together in the next. Every other write, and
+   * every read, stays on this thread's connection. For ssc3 serve's service thread, which runs
+   * every card flow. Replaces pipelinedSync. Ignored for ':memory:'. Default false; `execArgv`:
+   * the thread's Node flags (tests: a TypeScript loader).
+   */
+  writerThread?: boolean | { execArgv?: string[] };
 }
 
 const DEFAULT_CACHE_KIB = 65_536;
 const DEFAULT_INDEX_AFTER_ROWS = 4096;
+
 /** Card versions kept in memory at most (SqliteCardStore.versions); beyond, the map starts over. */
 const MAX_CACHED_VERSIONS = 100_000;
 
@@ -191,6 +207,34 @@ const DELETE_PATCHES_SQL = Object.freeze({
   unindexed: 'DELETE FROM card_patches WHERE unindexed = 1 AND card_id = ?',
 });
 
+/**
+ * The statements a group commit runs, in the order of the writer thread's table: planned on this
+ * thread, they run here (no writer thread) or there (SqliteCardStore.write).
+ */
+const GROUP_STATEMENTS = ['updateImage', 'deleteIndexedPatches', 'insertPatch', 'insertJournal', 'updateTerminal', 'indexJournal', 'dropDeadPatches', 'indexPatches'] as const;
+type GroupStatement = (typeof GROUP_STATEMENTS)[number];
+const GROUP_INDEX = Object.fromEntries(GROUP_STATEMENTS.map((n, i) => [n, i])) as Record<GroupStatement, number>;
+const GROUP_SQL: Readonly<Record<GroupStatement, string>> = Object.freeze({
+  updateImage: 'UPDATE cards SET image = ?, version = ?, serial = ?, profile = ?, updated_at = ? WHERE id = ?',
+  deleteIndexedPatches: DELETE_PATCHES_SQL.indexed,
+  insertPatch: 'INSERT INTO card_patches (card_id, version, patch, created_at, unindexed) VALUES (?, ?, ?, ?, ?)',
+  insertJournal:
+    'INSERT INTO journal (card_id, serial, counter, amount_fen, type, terminal_id, terminal_seq, date_time, tac, alg, recovered, created_at, unindexed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  updateTerminal: 'UPDATE terminals SET state = ?, version = version + 1, updated_at = ? WHERE id = ? RETURNING version',
+  indexJournal: 'UPDATE journal SET unindexed = 0 WHERE unindexed = 1',
+  // A waiting patch that a fold has overtaken is dead: deleted, not indexed. (A card deleted
+  // since has none left: deleteCard deletes both parts; coalesce keeps any orphan from staying.)
+  dropDeadPatches: 'DELETE FROM card_patches WHERE unindexed = 1 AND version <= coalesce((SELECT version FROM cards WHERE id = card_patches.card_id), 9223372036854775807)',
+  indexPatches: 'UPDATE card_patches SET unindexed = 0 WHERE unindexed = 1',
+});
+/** A stale plan is made again this many times before the batch takes the slow path on this thread. */
+const MAX_REPLANS = 3;
+/**
+ * Batches out on the writer thread at once: with one, the thread sat idle while this one ran a
+ * turn of flows before it read the reply (6-7 ms between batches, against 3-5 ms of commit).
+ */
+const MAX_BATCHES_OUT = 2;
+
 const JOURNAL_COLUMNS = 'id, card_id, serial, counter, amount_fen, type, terminal_id, terminal_seq, date_time, tac, alg, recovered, created_at';
 
 export class SqliteCardStore implements CardStore {
@@ -261,6 +305,16 @@ export class SqliteCardStore implements CardStore {
   private readonly groupRowsUnindexed: 0 | 1;
   /** Set with pipelinedSync: syncs the WAL after group commits, off this thread. */
   private readonly walSync: WalSync | undefined;
+  /** Set with writerThread: runs group commits' statements on a thread of its own. */
+  private readonly writer: WriterThread | undefined;
+  /** The epoch the writer thread runs batches in (WriterRequest). */
+  private writerEpoch = 0;
+  /** Versions planned by batches out on the writer thread, not committed yet (the newest per card). */
+  private readonly flightVersions = new Map<string, VersionRow>();
+  /** Rows waiting as the last batch out leaves them, once it commits (undefined: none out). */
+  private flightUnindexed: number | undefined;
+  /** While a group commit is planned for the writer thread: its statements, in order. */
+  private recording: WriterOp[] | undefined;
 
   /**
    * Opens (creating unless `mustExist`) the database at `path` (':memory:' for a private one)
@@ -286,7 +340,16 @@ export class SqliteCardStore implements CardStore {
       this.db.pragma(`cache_size = -${cacheKiB}`);
       migrate(this.db);
       // The -wal file exists from here on: SQLite created it when migrate first read.
-      if (opts.pipelinedSync === true && path !== ':memory:') this.walSync = new WalSync(realpathSync(path));
+      if (opts.writerThread && path !== ':memory:') {
+        // Its connection opens the file this one created and migrated.
+        this.writer = new WriterThread({
+          path: realpathSync(path),
+          busyTimeoutMs: Math.max(0, Math.trunc(opts.busyTimeoutMs ?? 5000)),
+          cacheKiB,
+          sql: GROUP_STATEMENTS.map((n) => GROUP_SQL[n]),
+          ...(typeof opts.writerThread === 'object' && opts.writerThread.execArgv ? { execArgv: opts.writerThread.execArgv } : {}),
+        });
+      } else if (opts.pipelinedSync === true && path !== ':memory:') this.walSync = new WalSync(realpathSync(path));
     } catch (e) {
       this.db.close();
       throw e;
@@ -300,19 +363,15 @@ export class SqliteCardStore implements CardStore {
       deleteCard: db.prepare('DELETE FROM cards WHERE id = ?'),
       versionOf: db.prepare(VERSION_OF_SQL),
       dataVersion: db.prepare('PRAGMA data_version').pluck(),
-      updateImage: db.prepare('UPDATE cards SET image = ?, version = ?, serial = ?, profile = ?, updated_at = ? WHERE id = ?'),
-      insertPatch: db.prepare('INSERT INTO card_patches (card_id, version, patch, created_at, unindexed) VALUES (?, ?, ?, ?, ?)'),
+      updateImage: db.prepare(GROUP_SQL.updateImage),
+      insertPatch: db.prepare(GROUP_SQL.insertPatch),
       patchesOf: db.prepare(PATCHES_OF_SQL),
-      deleteIndexedPatches: db.prepare(DELETE_PATCHES_SQL.indexed),
+      deleteIndexedPatches: db.prepare(GROUP_SQL.deleteIndexedPatches),
       deleteUnindexedPatches: db.prepare(DELETE_PATCHES_SQL.unindexed),
-      // A waiting patch that a fold has overtaken is dead: deleted, not indexed. (A card deleted
-      // since has none left: deleteCard deletes both parts; coalesce keeps any orphan from staying.)
-      dropDeadPatches: db.prepare('DELETE FROM card_patches WHERE unindexed = 1 AND version <= coalesce((SELECT version FROM cards WHERE id = card_patches.card_id), 9223372036854775807)'),
-      indexPatches: db.prepare('UPDATE card_patches SET unindexed = 0 WHERE unindexed = 1'),
-      insertJournal: db.prepare(
-        'INSERT INTO journal (card_id, serial, counter, amount_fen, type, terminal_id, terminal_seq, date_time, tac, alg, recovered, created_at, unindexed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      indexJournal: db.prepare('UPDATE journal SET unindexed = 0 WHERE unindexed = 1'),
+      dropDeadPatches: db.prepare(GROUP_SQL.dropDeadPatches),
+      indexPatches: db.prepare(GROUP_SQL.indexPatches),
+      insertJournal: db.prepare(GROUP_SQL.insertJournal),
+      indexJournal: db.prepare(GROUP_SQL.indexJournal),
       countUnindexed: db.prepare('SELECT (SELECT count(*) FROM journal WHERE unindexed = 1) + (SELECT count(*) FROM card_patches WHERE unindexed = 1)').pluck(),
       unbindIndexed: db.prepare(UNBIND_JOURNAL_SQL.indexed),
       unbindUnindexed: db.prepare(UNBIND_JOURNAL_SQL.unindexed),
@@ -320,7 +379,7 @@ export class SqliteCardStore implements CardStore {
       getTerminal: db.prepare('SELECT * FROM terminals WHERE id = ?'),
       listTerminals: db.prepare('SELECT * FROM terminals ORDER BY id'),
       deleteTerminal: db.prepare('DELETE FROM terminals WHERE id = ?'),
-      updateTerminal: db.prepare('UPDATE terminals SET state = ?, version = version + 1, updated_at = ? WHERE id = ? RETURNING version').pluck(),
+      updateTerminal: db.prepare(GROUP_SQL.updateTerminal).pluck(),
     };
     // As of opening: the first transaction keeps the versions learnt since (createCard's) unless
     // another connection has committed meanwhile; reading them back scans the rows waiting.
@@ -360,15 +419,6 @@ export class SqliteCardStore implements CardStore {
       this.applyChange(w, plan);
       return plan.version;
     });
-    const terminalStates = (batch: readonly QueuedWrite[]): void => {
-      const terminals = lateTerminalsOf(batch);
-      const t = terminals.size > 0 ? readNow(this.now) : 0;
-      // A terminal deleted meanwhile updates no row: its taps still stand.
-      for (const [id, late] of terminals) {
-        const state = late.state();
-        if (state !== undefined) this.stmt.updateTerminal.get(jsonText('state', state), t, id);
-      }
-    };
     // The group commit's fast path: one transaction, no savepoints. Each write's expected failures
     // (a version conflict, an unknown card, a bad record or image) are found by planChange before
     // it writes anything, so they fail that write alone. A statement that fails after that (it
@@ -381,22 +431,7 @@ export class SqliteCardStore implements CardStore {
     // safe: a skipped sequence number, a pending entry the card never committed — 闪卡 recovery).
     this.groupTx = db.transaction((batch: readonly QueuedWrite[]) => {
       this.freshVersions();
-      this.txUnindexed = this.unindexedRows;
-      const results: (number | { error: unknown })[] = [];
-      for (const w of batch) {
-        let plan: ChangePlan;
-        try {
-          plan = this.planChange(w);
-        } catch (error) {
-          results.push({ error });
-          continue;
-        }
-        this.applyChange(w, plan);
-        results.push(plan.version);
-      }
-      terminalStates(batch);
-      this.indexIfDue();
-      return results;
+      return this.runGroup(batch);
     });
     this.savepointGroupTx = db.transaction((batch: readonly QueuedWrite[]) => {
       this.freshVersions();
@@ -408,7 +443,7 @@ export class SqliteCardStore implements CardStore {
           return { error };
         }
       });
-      terminalStates(batch);
+      this.terminalStates(batch);
       this.indexIfDue();
       return results;
     });
@@ -508,6 +543,15 @@ export class SqliteCardStore implements CardStore {
   }
 
   private flush(): void {
+    if (this.writer) {
+      this.flushToWriter();
+      return;
+    }
+    this.flushHere();
+  }
+
+  /** The group commit on this thread's connection. */
+  private flushHere(): void {
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return;
@@ -538,10 +582,97 @@ export class SqliteCardStore implements CardStore {
     else settleBatch(batch, results);
   }
 
-  /** @throws Error when the store is closed, WalSyncFailedError when a WAL sync failed (pipelinedSync). */
+  /** Plans the queued writes and sends them to the writer thread, unless MAX_BATCHES_OUT are out. */
+  private flushToWriter(): void {
+    if (this.queue.length === 0 || this.writer!.outstanding >= MAX_BATCHES_OUT) return;
+    const batch = this.queue;
+    this.queue = [];
+    this.sendToWriter(batch, 0);
+  }
+
+  /**
+   * Plans `batch` on top of the batches out (their versions, their rows waiting) and sends it.
+   * @param attempt how many times it came back stale before
+   */
+  private sendToWriter(batch: QueuedWrite[], attempt: number): void {
+    let results: GroupedResult[];
+    let ops: WriterOp[];
+    try {
+      this.writable();
+      this.pendingVersions.clear();
+      this.recording = [];
+      try {
+        results = this.runGroup(batch);
+        ops = this.recording;
+      } finally {
+        this.recording = undefined;
+      }
+    } catch (e) {
+      this.pendingVersions.clear();
+      for (const w of batch) w.reject(e);
+      return;
+    }
+    const planned = new Map(this.pendingVersions);
+    this.pendingVersions.clear();
+    for (const [id, v] of planned) this.flightVersions.set(id, v);
+    const unindexed = this.txUnindexed;
+    this.flightUnindexed = unindexed;
+    this.writer!.run(ops, this.writerEpoch, (r) => this.onWriterReply(batch, attempt, results, planned, unindexed, r));
+  }
+
+  /** A batch's outcome (in the order sent): settles its writes, or plans it again, or runs it here. */
+  private onWriterReply(batch: QueuedWrite[], attempt: number, results: GroupedResult[], planned: Map<string, VersionRow>, unindexed: number, r: WriterReply | Error): void {
+    if (r instanceof Error || r.t === 'closed') {
+      const e = r instanceof Error ? r : new Error('card store writer thread closed with a batch out');
+      for (const w of batch) w.reject(e);
+      return;
+    }
+    if (r.t === 'done') {
+      if (this.versions.size + planned.size > MAX_CACHED_VERSIONS) this.versions.clear();
+      for (const [id, v] of planned) {
+        this.versions.set(id, v);
+        if (this.flightVersions.get(id) === v) this.flightVersions.delete(id);
+      }
+      this.unindexedRows = unindexed;
+      this.groupCommits++;
+      this.groupedWrites += batch.length;
+      settleBatch(batch, results);
+    } else {
+      // Not committed: a new epoch. Every batch out behind it comes back stale and is planned
+      // again after it, from what the database holds now.
+      if (r.epoch !== this.writerEpoch) {
+        this.writerEpoch = r.epoch;
+        this.versions.clear();
+        this.flightVersions.clear();
+        this.unindexedRows = this.db.open ? (this.stmt.countUnindexed.get() as number) : 0;
+        this.flightUnindexed = undefined;
+      }
+      if (r.t === 'stale' && attempt < MAX_REPLANS && this.db.open) this.sendToWriter(batch, attempt + 1);
+      else this.runHere(batch);
+    }
+    this.flushToWriter();
+  }
+
+  /** A batch the writer thread did not commit, here: a savepoint per write, so only a failing write fails. */
+  private runHere(batch: QueuedWrite[]): void {
+    try {
+      this.writable();
+      const results = this.keepVersions(() => this.savepointGroupTx(batch));
+      this.unindexedRows = this.txUnindexed;
+      this.retriedGroupCommits++;
+      this.groupCommits++;
+      this.groupedWrites += batch.length;
+      settleBatch(batch, results);
+    } catch (e) {
+      for (const w of batch) w.reject(e);
+    }
+  }
+
+  /** @throws Error when the store is closed; WalSyncFailedError when a WAL sync failed (pipelinedSync); the writer thread's failure (writerThread). */
   private writable(): void {
     if (!this.db.open) throw new Error('card store is closed');
     if (this.walSync?.failed) throw this.walSync.failed;
+    if (this.writer?.failed) throw this.writer.failed;
   }
 
   createTerminal(id: string, kind: TerminalKind, config: unknown, state: unknown): void {
@@ -614,7 +745,13 @@ export class SqliteCardStore implements CardStore {
   /** Commits any queued group writes, checkpoints the WAL into the main file and closes. Idempotent. */
   close(): void {
     if (!this.db.open) return;
-    this.flush();
+    if (this.writer) {
+      // The batch out commits there (its writes settle once this thread's loop turns again);
+      // the writes queued behind it commit here, synced, before the connection goes.
+      this.writer.drainSync();
+      this.writer.close();
+      this.flushHere();
+    } else this.flush();
     // Every pipelined group commit synced and settled before the connection goes.
     this.walSync?.close();
     this.db.pragma('wal_checkpoint(TRUNCATE)');
@@ -668,7 +805,7 @@ export class SqliteCardStore implements CardStore {
     const unindexed = this.groupRowsUnindexed;
     let rows = p.records.length;
     if (!p.image && w.patchText !== '{}') {
-      this.stmt.insertPatch.run(w.id, p.version, w.patchText, p.t, unindexed);
+      this.write('insertPatch', w.id, p.version, w.patchText, p.t, unindexed);
       rows++;
     }
     for (const r of p.records) this.insertRecord(r, w.id, p.t, unindexed);
@@ -708,7 +845,7 @@ export class SqliteCardStore implements CardStore {
    * current version is another.
    */
   private versionOf(id: string, expected?: number): VersionRow {
-    let v = this.pendingVersions.get(id) ?? this.versions.get(id);
+    let v = this.pendingVersions.get(id) ?? this.flightVersions.get(id) ?? this.versions.get(id);
     if (v === undefined) {
       v = this.stmt.versionOf.get(id) as VersionRow | undefined;
       if (v === undefined) throw new CardNotFoundError(id);
@@ -726,8 +863,8 @@ export class SqliteCardStore implements CardStore {
    * now would scan every waiting row), and reads skip them meanwhile (version ≤ the image's).
    */
   private writeImage(id: string, text: string, facts: { serial: string | undefined; profile: string | undefined }, version: number, t: number, v: VersionRow): void {
-    this.stmt.updateImage.run(text, version, facts.serial ?? null, facts.profile ?? null, t, id);
-    if (v.top !== null) this.stmt.deleteIndexedPatches.run(id);
+    this.write('updateImage', text, version, facts.serial ?? null, facts.profile ?? null, t, id);
+    if (v.top !== null) this.write('deleteIndexedPatches', id);
   }
 
   private insertRecords(records: readonly JournalRecord[], cardId: string | null, t: number): void {
@@ -736,7 +873,7 @@ export class SqliteCardStore implements CardStore {
 
   /** Appends a record already checked and made canonical; `unindexed` 1 leaves it out of journal_by_card for now. */
   private insertRecord(r: JournalRecord, cardId: string | null, t: number, unindexed: 0 | 1): void {
-    this.stmt.insertJournal.run(cardId, r.serial, r.counter, r.amountFen, r.type, r.terminalId, r.terminalSeq ?? null, r.dateTime, r.tac, r.alg, r.recovered ? 1 : 0, t, unindexed);
+    this.write('insertJournal', cardId, r.serial, r.counter, r.amountFen, r.type, r.terminalId, r.terminalSeq ?? null, r.dateTime, r.tac, r.alg, r.recovered ? 1 : 0, t, unindexed);
   }
 
   /**
@@ -753,9 +890,45 @@ export class SqliteCardStore implements CardStore {
 
   /** Indexes every row waiting and deletes the dead patches among them (in the caller's transaction). */
   private bulkIndex(): void {
-    this.stmt.indexJournal.run();
-    this.stmt.dropDeadPatches.run();
-    this.stmt.indexPatches.run();
+    this.write('indexJournal');
+    this.write('dropDeadPatches');
+    this.write('indexPatches');
+  }
+
+  /** The group commit's fast path (groupTx), in the caller's transaction or recorded for the writer thread. */
+  private runGroup(batch: readonly QueuedWrite[]): GroupedResult[] {
+    this.txUnindexed = (this.writer?.outstanding ?? 0) > 0 ? (this.flightUnindexed ?? this.unindexedRows) : this.unindexedRows;
+    const results: GroupedResult[] = [];
+    for (const w of batch) {
+      let plan: ChangePlan;
+      try {
+        plan = this.planChange(w);
+      } catch (error) {
+        results.push({ error });
+        continue;
+      }
+      this.applyChange(w, plan);
+      results.push(plan.version);
+    }
+    this.terminalStates(batch);
+    this.indexIfDue();
+    return results;
+  }
+
+  /** Runs one of a group commit's statements, or records it for the writer thread while a plan is made for it. */
+  private write(name: GroupStatement, ...args: unknown[]): void {
+    if (this.recording) this.recording.push([GROUP_INDEX[name], args]);
+    else this.stmt[name].run(...args);
+  }
+
+  /** The batch's late terminal states, once per terminal (see groupTx). A terminal deleted meanwhile updates no row: its taps still stand. */
+  private terminalStates(batch: readonly QueuedWrite[]): void {
+    const terminals = lateTerminalsOf(batch);
+    const t = terminals.size > 0 ? readNow(this.now) : 0;
+    for (const [id, late] of terminals) {
+      const state = late.state();
+      if (state !== undefined) this.write('updateTerminal', jsonText('state', state), t, id);
+    }
   }
 }
 

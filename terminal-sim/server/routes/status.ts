@@ -24,7 +24,7 @@ export const StatusReply = Type.Object(
         groupCommits: Type.Optional(Count),
         groupedWrites: Type.Optional(Count),
         retriedGroupCommits: Type.Optional(Count),
-        walSyncs: Type.Optional(Type.Integer({ minimum: 0, description: 'WAL syncs run off the service thread, each covering the group commits made before it started' })),
+        walSyncs: Type.Optional(Type.Integer({ minimum: 0, description: 'WAL syncs run off the committing thread, each covering the group commits made before it started (ssc3 serve --single-thread; with the service thread, group commits run and sync on a writer thread)' })),
       },
       { additionalProperties: false },
     ),

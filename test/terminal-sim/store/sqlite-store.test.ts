@@ -25,6 +25,11 @@ groupedSaveContract('SqliteCardStore (:memory:)', (now, o) => new SqliteCardStor
 cardStoreContract('SqliteCardStore (bulk index every 3 rows)', (now) => new SqliteCardStore(dbPath(), { now, indexAfterRows: 3 }));
 groupedSaveContract('SqliteCardStore (bulk index every 3 rows)', (now, o) => new SqliteCardStore(dbPath(), { now, indexAfterRows: 3, ...o }));
 groupedSaveContract('SqliteCardStore (each row indexed at once)', (now, o) => new SqliteCardStore(dbPath(), { now, indexAfterRows: 0, ...o }));
+// Group commits on a writer thread (ssc3 serve's layout), bulk steps included.
+const WRITER = { execArgv: ['--import', new URL('./fixtures/register-ts.mjs', import.meta.url).href] };
+cardStoreContract('SqliteCardStore (writer thread)', (now) => new SqliteCardStore(dbPath(), { now, writerThread: WRITER }));
+groupedSaveContract('SqliteCardStore (writer thread)', (now, o) => new SqliteCardStore(dbPath(), { now, writerThread: WRITER, ...o }));
+groupedSaveContract('SqliteCardStore (writer thread, bulk index every 3 rows)', (now, o) => new SqliteCardStore(dbPath(), { now, writerThread: WRITER, indexAfterRows: 3, ...o }));
 
 describe('SqliteCardStore on disk', () => {
   it('keeps cards, versions and the journal across close and reopen', () => {
