@@ -98,9 +98,10 @@ export interface SqliteCardStoreOptions extends CardStoreOptions {
   /**
    * Group commits run on a writer thread with a connection of its own (sqlite-writer.ts): this
    * thread plans each batch — versions, patches or whole images, journal rows — and the thread
-   * runs its statements in one transaction, synced, while this one runs the next flows. One batch
-   * is out at a time; the writes queued meanwhile go together in the next. Every other write, and
-   * every read, stays on this thread's connection. For ssc3 serve's service thread, which runs
+   * runs its statements in one transaction, synced, while this one runs the next flows. Up to
+   * MAX_BATCHES_OUT batches are out at once, each planned on top of those before it; the writes
+   * queued meanwhile go together in the next. Every other write, and every read, stays on this
+   * thread's connection. For ssc3 serve's service thread, which runs
    * every card flow. Replaces pipelinedSync. Ignored for ':memory:'. Default false; `execArgv`:
    * the thread's Node flags (tests: a TypeScript loader).
    */
@@ -746,8 +747,8 @@ export class SqliteCardStore implements CardStore {
   close(): void {
     if (!this.db.open) return;
     if (this.writer) {
-      // The batch out commits there (its writes settle once this thread's loop turns again);
-      // the writes queued behind it commit here, synced, before the connection goes.
+      // The batches out commit there and settle here as their replies are read (a stale one is
+      // planned and sent again meanwhile); writes still queued commit here, synced.
       this.writer.drainSync();
       this.writer.close();
       this.flushHere();
