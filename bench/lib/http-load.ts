@@ -54,33 +54,90 @@ export interface HttpLoadResult {
 }
 
 /**
+ * What both load generators keep (runHttpLoad here, runLeanHttpLoad in lean-http-load.ts): the
+ * mark after the warm-up, from which replies and errors count (the pool is kept up to date
+ * throughout); every 200 reply's latency, unrounded; and the result.
+ */
+export class LoadTally {
+  /** Whether the mark has passed: only then do replies, errors and latencies count. */
+  timing = false;
+  good = 0;
+  bad = 0;
+  starved = 0;
+  transportErrors = 0;
+  private startMs = 0;
+  private markMs = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private latencies = new Float64Array(1 << 16);
+  private n = 0;
+
+  /** @throws Error when the pool has no more cards than connections (a card is never on two at once) */
+  constructor(
+    poolSize: number,
+    private readonly opts: HttpLoadOptions,
+  ) {
+    if (poolSize <= opts.connections) throw new Error(`the pool has ${poolSize} cards for ${opts.connections} connections: need more cards than connections`);
+  }
+
+  get warmupS(): number {
+    return this.opts.warmupS ?? 0;
+  }
+
+  /** The load has started: the mark comes after the warm-up (at once without one). */
+  start(): void {
+    this.startMs = performance.now();
+    const mark = (): void => {
+      this.timing = true;
+      this.markMs = performance.now();
+      this.opts.onTimed?.();
+    };
+    if (this.warmupS > 0) this.timer = setTimeout(mark, this.warmupS * 1000);
+    else mark();
+  }
+
+  /** A 200 reply's latency, when timing. */
+  latency(ms: number): void {
+    if (!this.timing) return;
+    if (this.n === this.latencies.length) {
+      const bigger = new Float64Array(this.n * 2);
+      bigger.set(this.latencies);
+      this.latencies = bigger;
+    }
+    this.latencies[this.n++] = ms;
+  }
+
+  /** Stops the mark's timer (the load ended or failed). */
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+
+  /** @throws Error when the load ended before its warm-up did */
+  result(endMs: number, poolLeft: number): HttpLoadResult {
+    this.stop();
+    if (this.markMs === 0) throw new Error(`the load ended ${((endMs - this.startMs) / 1000).toFixed(1)} s after it started, before its warm-up of ${this.warmupS} s`);
+    const lat = this.n > 0 ? latencySummary(this.latencies.subarray(0, this.n)) : { p50Ms: NaN, p99Ms: NaN, maxMs: NaN };
+    return { good: this.good, errors: this.bad + this.starved + this.transportErrors, durationS: (endMs - this.markMs) / 1000, ...lat, poolLeft };
+  }
+}
+
+/**
  * Runs `c` for `durationS` over `connections` keep-alive connections, taking cards from `pool`
  * (which it mutates: cards in flight at the end are dropped, as their state is unknown).
  * @throws Error when the pool has fewer cards than connections, or autocannon fails.
  */
 export async function runHttpLoad<S>(pool: PooledCard<S>[], c: HttpCase<S>, opts: HttpLoadOptions): Promise<HttpLoadResult> {
-  if (pool.length <= opts.connections) throw new Error(`the pool has ${pool.length} cards for ${opts.connections} connections: need more cards than connections`);
-  const warmupS = opts.warmupS ?? 0;
-  let good = 0;
-  let bad = 0;
-  let starved = 0;
-  let transportErrors = 0;
-  // Replies and errors count from the mark on; the pool is kept up to date throughout.
-  let timing = false;
-  let markMs = 0;
+  const tally = new LoadTally(pool.length, opts);
   const inFlight = new Set<PooledCard<S>>();
   // autocannon keeps a per-request context from setupRequest to onResponse (one request in flight
   // per connection): the card rides in it.
   type Ctx = { card?: PooledCard<S> };
-  let latencies = new Float64Array(1 << 16);
-  let n = 0;
   // Without a callback autocannon returns its event emitter, which is also a thenable (the types
   // only say Promise). Its own histogram keeps whole milliseconds: every latency is kept here.
   const tracker = autocannon({
     url: opts.url,
     connections: opts.connections,
     pipelining: 1,
-    duration: warmupS + opts.durationS,
+    duration: tally.warmupS + opts.durationS,
     timeout: 10,
     headers: { 'content-type': 'application/json' },
     requests: [
@@ -91,7 +148,7 @@ export async function runHttpLoad<S>(pool: PooledCard<S>[], c: HttpCase<S>, opts
           const card = pool.shift();
           if (card === undefined) {
             // Cannot happen while cards outnumber connections, unless too many were retired.
-            if (timing) starved++;
+            if (tally.timing) tally.starved++;
             ctx.card = undefined;
             return { ...req, path: '/healthz', method: 'GET', body: undefined };
           }
@@ -106,9 +163,9 @@ export async function runHttpLoad<S>(pool: PooledCard<S>[], c: HttpCase<S>, opts
           if (card === undefined || !inFlight.delete(card)) return;
           ctx.card = undefined;
           const { ok, keep } = c.check(card, status, body);
-          if (timing) {
-            if (ok) good++;
-            else bad++;
+          if (tally.timing) {
+            if (ok) tally.good++;
+            else tally.bad++;
           }
           if (keep) pool.push(card);
         },
@@ -116,41 +173,18 @@ export async function runHttpLoad<S>(pool: PooledCard<S>[], c: HttpCase<S>, opts
     ],
   }) as unknown as autocannon.Instance & PromiseLike<autocannon.Result>;
   tracker.on('response', (_client, statusCode, _bytes, responseTimeMs) => {
-    if (!timing || statusCode !== 200) return;
-    if (n === latencies.length) {
-      const bigger = new Float64Array(n * 2);
-      bigger.set(latencies);
-      latencies = bigger;
-    }
-    latencies[n++] = responseTimeMs;
+    if (statusCode === 200) tally.latency(responseTimeMs);
   });
   tracker.on('reqError', () => {
-    if (timing) transportErrors++;
+    if (tally.timing) tally.transportErrors++;
   });
-  const startMs = performance.now();
-  const mark = (): void => {
-    timing = true;
-    markMs = performance.now();
-    opts.onTimed?.();
-  };
-  const timer = warmupS > 0 ? setTimeout(mark, warmupS * 1000) : undefined;
-  if (timer === undefined) mark();
-  let endMs: number;
+  tally.start();
   try {
     await tracker;
-    endMs = performance.now();
   } finally {
-    clearTimeout(timer);
+    tally.stop();
   }
-  if (markMs === 0) throw new Error(`the load ended ${((endMs - startMs) / 1000).toFixed(1)} s after it started, before its warm-up of ${warmupS} s`);
-  const lat = n > 0 ? latencySummary(latencies.subarray(0, n)) : { p50Ms: NaN, p99Ms: NaN, maxMs: NaN };
-  return {
-    good,
-    errors: bad + starved + transportErrors,
-    durationS: (endMs - markMs) / 1000,
-    ...lat,
-    poolLeft: pool.length,
-  };
+  return tally.result(performance.now(), pool.length);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,8 +5,7 @@
 // the server cannot, and at 5,000 taps a second autocannon took 0.4 of a core. It knows only
 // what these cases need: requests it builds itself, and replies with a Content-Length.
 import { connect, type Socket } from 'node:net';
-import type { HttpCase, HttpLoadOptions, HttpLoadResult, PooledCard } from './http-load.js';
-import { latencySummary } from './server-report.js';
+import { LoadTally, type HttpCase, type HttpLoadOptions, type HttpLoadResult, type PooledCard } from './http-load.js';
 
 /** A request with no reply after this long counts as an error, and its connection is opened again. */
 const TIMEOUT_MS = 10_000;
@@ -61,20 +60,11 @@ export function parseReply(buf: Buffer): ParsedReply | undefined {
  * @throws Error when the pool has no more cards than connections
  */
 export async function runLeanHttpLoad<S>(pool: PooledCard<S>[], c: HttpCase<S>, opts: HttpLoadOptions): Promise<HttpLoadResult> {
-  if (pool.length <= opts.connections) throw new Error(`the pool has ${pool.length} cards for ${opts.connections} connections: need more cards than connections`);
+  const tally = new LoadTally(pool.length, opts);
   const url = new URL(opts.url);
   const port = Number(url.port || 80);
   const host = url.hostname;
-  const warmupS = opts.warmupS ?? 0;
-  let good = 0;
-  let bad = 0;
-  let transportErrors = 0;
-  let starved = 0;
-  let timing = false;
   let stopping = false;
-  let markMs = 0;
-  let latencies = new Float64Array(1 << 16);
-  let n = 0;
 
   interface Conn {
     socket: Socket | undefined;
@@ -86,7 +76,7 @@ export async function runLeanHttpLoad<S>(pool: PooledCard<S>[], c: HttpCase<S>, 
   const conns: Conn[] = [];
 
   const countError = (): void => {
-    if (timing) transportErrors++;
+    if (tally.timing) tally.transportErrors++;
   };
   const send = (k: Conn): void => {
     if (stopping || !k.socket) return;
@@ -94,7 +84,7 @@ export async function runLeanHttpLoad<S>(pool: PooledCard<S>[], c: HttpCase<S>, 
     let request: string;
     if (card === undefined) {
       // Cannot happen while cards outnumber connections, unless too many were retired.
-      if (timing) starved++;
+      if (tally.timing) tally.starved++;
       request = `GET /healthz HTTP/1.1\r\nHost: ${url.host}\r\n\r\n`;
     } else {
       const { path, body } = c.request(card);
@@ -137,18 +127,11 @@ export async function runLeanHttpLoad<S>(pool: PooledCard<S>[], c: HttpCase<S>, 
     k.sentMs = 0;
     if (card !== undefined) {
       const { ok, keep } = c.check(card, reply.status, reply.body);
-      if (timing) {
-        if (ok) good++;
-        else bad++;
-        if (reply.status === 200) {
-          if (n === latencies.length) {
-            const bigger = new Float64Array(n * 2);
-            bigger.set(latencies);
-            latencies = bigger;
-          }
-          latencies[n++] = latency;
-        }
+      if (tally.timing) {
+        if (ok) tally.good++;
+        else tally.bad++;
       }
+      if (reply.status === 200) tally.latency(latency);
       if (keep) pool.push(card);
     }
     if (reply.close) reopen(k);
@@ -188,21 +171,11 @@ export async function runLeanHttpLoad<S>(pool: PooledCard<S>[], c: HttpCase<S>, 
       }
     }
   }, 1_000);
-  const startMs = performance.now();
-  const mark = (): void => {
-    timing = true;
-    markMs = performance.now();
-    opts.onTimed?.();
-  };
-  const markTimer = warmupS > 0 ? setTimeout(mark, warmupS * 1000) : undefined;
-  if (markTimer === undefined) mark();
-  await new Promise((resolve) => setTimeout(resolve, (warmupS + opts.durationS) * 1000));
+  tally.start();
+  await new Promise((resolve) => setTimeout(resolve, (tally.warmupS + opts.durationS) * 1000));
   const endMs = performance.now();
   stopping = true;
   clearInterval(watchdog);
-  clearTimeout(markTimer);
   for (const k of conns) k.socket?.destroy();
-  if (markMs === 0) throw new Error(`the load ended ${((endMs - startMs) / 1000).toFixed(1)} s after it started, before its warm-up of ${warmupS} s`);
-  const lat = n > 0 ? latencySummary(latencies.subarray(0, n)) : { p50Ms: NaN, p99Ms: NaN, maxMs: NaN };
-  return { good, errors: bad + starved + transportErrors, durationS: (endMs - markMs) / 1000, ...lat, poolLeft: pool.length };
+  return tally.result(endMs, pool.length);
 }
