@@ -115,11 +115,12 @@ const DEFAULT_INDEX_AFTER_ROWS = 4096;
 const MAX_CACHED_VERSIONS = 100_000;
 
 /**
- * Cards past which another connection's commit drops the versions in memory instead of reading
- * them all back (reloadVersions): about 3 ms per 1,000 cards read back, where dropping them
- * costs each card a read of its own (VERSION_OF_SQL) at its next save.
+ * After another connection's commit the versions in memory are read back in one pass over every
+ * card (reloadVersions, about 3 µs a card) when they are at least 1/RELOAD_SHARE of the cards;
+ * else they are dropped, for each card to read its own back at its next save (VERSION_OF_SQL,
+ * 0.1–0.5 ms while rows wait to be indexed): a few busy cards among many read back only those.
  */
-const RELOAD_MAX_CARDS = 20_000;
+const RELOAD_SHARE = 4;
 
 /** A card's version: its image's (`base`) and the newest patch's, if any (`top`). */
 interface VersionRow {
@@ -269,6 +270,7 @@ export class SqliteCardStore implements CardStore {
     versionOf: Database.Statement;
     allVersions: Database.Statement;
     waitingTops: Database.Statement;
+    countCards: Database.Statement;
     dataVersion: Database.Statement;
     updateImage: Database.Statement;
     insertPatch: Database.Statement;
@@ -385,6 +387,7 @@ export class SqliteCardStore implements CardStore {
       deleteCard: db.prepare('DELETE FROM cards WHERE id = ?'),
       versionOf: db.prepare(VERSION_OF_SQL),
       allVersions: db.prepare(ALL_VERSIONS_SQL.indexed).raw(),
+      countCards: db.prepare('SELECT count(*) FROM cards').pluck(),
       waitingTops: db.prepare(ALL_VERSIONS_SQL.waitingTops).raw(),
       dataVersion: db.prepare('PRAGMA data_version').pluck(),
       updateImage: db.prepare(GROUP_SQL.updateImage),
@@ -853,26 +856,37 @@ export class SqliteCardStore implements CardStore {
   }
 
   /**
-   * Every card's versions as committed, read back after another connection's commit, instead of
-   * dropping them all for each card to read its own back at its next save (VERSION_OF_SQL scans
-   * the rows waiting to be indexed: 0.1–0.5 ms a card). With the writer thread such commits are
-   * routine — this connection's own writes outside a group commit (issuing a card, a PC/SC
-   * APDU's save) for the writer's connection, and the writer's commits for this one — and a tap
-   * load of 1,024 cards fell from about 4,500 to 2,500 taps/s while a card was issued every
-   * 100 ms (README "Durability"). Past RELOAD_MAX_CARDS cards the map is only dropped.
+   * The versions in memory as committed now, after another connection's commit: read back in one
+   * pass (ALL_VERSIONS_SQL) when they are a good share of the cards (RELOAD_SHARE), else dropped,
+   * for each card to read its own back at its next save (VERSION_OF_SQL scans the rows waiting
+   * to be indexed: 0.1–0.5 ms a card). With the writer thread such commits are routine — this
+   * connection's own writes outside a group commit (issuing a card, a PC/SC APDU's save) for the
+   * writer's connection, and the writer's commits for this one — and with every card dropped, a
+   * tap load of 1,024 cards fell from about 4,500 to 2,500 taps/s while a card was issued every
+   * 100 ms (README "Durability"). Only the cards in memory are kept: the pass does not fill the
+   * map with idle cards, which would make every later pass read them all. A query that fails
+   * drops them all, and the card-by-card reads report it.
    */
   private reloadVersions(): void {
-    this.versions.clear();
-    const read = new Map<string, VersionRow>();
-    for (const [id, base, top] of this.stmt.allVersions.iterate() as IterableIterator<[string, number, number | null]>) {
-      if (read.size === RELOAD_MAX_CARDS) return;
-      read.set(id, { base, top });
+    const cached = this.versions.size;
+    try {
+      if (cached === 0 || cached > MAX_CACHED_VERSIONS / RELOAD_SHARE || cached * RELOAD_SHARE < (this.stmt.countCards.get() as number)) {
+        this.versions.clear();
+        return;
+      }
+      const read = new Map<string, VersionRow>();
+      for (const [id, base, top] of this.stmt.allVersions.iterate() as IterableIterator<[string, number, number | null]>) {
+        if (this.versions.has(id)) read.set(id, { base, top });
+      }
+      for (const [id, waiting] of this.stmt.waitingTops.iterate() as IterableIterator<[string, number]>) {
+        const v = read.get(id);
+        if (v !== undefined && waiting > v.base && waiting > (v.top ?? 0)) v.top = waiting;
+      }
+      this.versions.clear();
+      for (const [id, v] of read) this.versions.set(id, v);
+    } catch {
+      this.versions.clear();
     }
-    for (const [id, waiting] of this.stmt.waitingTops.iterate() as IterableIterator<[string, number]>) {
-      const v = read.get(id);
-      if (v !== undefined && waiting > v.base && waiting > (v.top ?? 0)) v.top = waiting;
-    }
-    for (const [id, v] of read) this.versions.set(id, v);
   }
 
   /** Runs a transaction; once it has committed, its versions join those in memory. */

@@ -1,9 +1,10 @@
-// After another connection's commit, SqliteCardStore reads every card's versions back in one pass
-// (reloadVersions) instead of dropping them for each card to read its own at its next save. With
-// the writer thread such commits are routine (a card issued during a tap load), so this runs with
-// and without it: the versions read back are those VERSION_OF_SQL gives card by card, in every
-// state a card's patches can be in, and the saves after such a commit read no version one by one
-// yet still catch a conflict.
+// After another connection's commit, SqliteCardStore reads the versions it keeps in memory back in
+// one pass (reloadVersions) instead of dropping them for each card to read its own at its next
+// save, when they are a good share of the cards. With the writer thread such commits are routine
+// (a card issued during a tap load), so this runs with and without it: the versions read back are
+// those VERSION_OF_SQL gives card by card, in every state a card's patches can be in; the saves
+// after such a commit read no version one by one yet still catch a conflict; and a few busy cards
+// among many are dropped and read back alone.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,6 +125,22 @@ describe.each(MODES)('SqliteCardStore versions after another connection commits,
     expect(s.getStored('c0')).toEqual({ image: image(1, 400), version: 4 });
     expect(s.getStored('c9')).toEqual({ image: image(10, 800), version: 3 });
     expect(s.integrityCheck()).toBe('ok');
+    s.close();
+  });
+
+  it('drops the versions of a few cards among many, to read back only those that save again', async () => {
+    const path = dbPath();
+    const s = new SqliteCardStore(path, { now: steppingNow(), ...mode });
+    s.createCard('busy', image(1, 1000));
+    await s.saveChangeAndJournalGrouped('busy', change(image(1, 1000), image(1, 900)), [], 1);
+    // another connection issues 8 cards: 1 card in memory, 9 in all (under a quarter)
+    const other = new SqliteCardStore(path, { now: steppingNow(), mustExist: true });
+    for (let i = 0; i < 8; i++) other.createCard(`idle${i}`, image(i + 2, 1000));
+    other.close();
+    const reads = countVersionReads(s);
+    await expect(s.saveChangeAndJournalGrouped('busy', change(image(1, 900), image(1, 800)), [], 2)).resolves.toBe(3);
+    expect(reads()).toBe(1);
+    expect(internals(s).versions.size).toBe(1);
     s.close();
   });
 });
