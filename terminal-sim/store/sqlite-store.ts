@@ -413,7 +413,12 @@ export class SqliteCardStore implements CardStore {
     this.dataVersion = this.stmt.dataVersion.get() as number;
     // Rows a run before left waiting are indexed now (a few ms): until then the first read of
     // each card would scan them.
-    if ((this.stmt.countUnindexed.get() as number) > 0) db.transaction(() => this.bulkIndex())();
+    if ((this.stmt.countUnindexed.get() as number) > 0) db.transaction(() => this.bulkIndex()).immediate();
+    // Every transaction here begins IMMEDIATE (takes the write lock, waiting busyTimeoutMs for it)
+    // because most read before they write — the versions (freshVersions), a card's version — and
+    // a deferred one that another connection commits under between its first read and its first
+    // write cannot write at all: SQLITE_BUSY at once, not retried (https://sqlite.org/rescode.html#busy_snapshot).
+    // With the writer thread committing every few ms, a PC/SC APDU's save would fail so.
     // The card's journal rows stay, unbound, and its patches go: by the store, not by foreign key
     // actions since migration 4 (they could use no partial index and scanned every row).
     this.deleteTx = db.transaction((id: string) => {
@@ -422,12 +427,12 @@ export class SqliteCardStore implements CardStore {
       this.stmt.deleteIndexedPatches.run(id);
       this.stmt.deleteUnindexedPatches.run(id);
       return this.stmt.deleteCard.run(id).changes > 0;
-    });
+    }).immediate;
     this.appendTx = db.transaction((records: readonly JournalRecord[], cardId: string | null) => {
       this.freshVersions();
       if (cardId !== null) this.versionOf(cardId);
       this.insertRecords(records, cardId, readNow(this.now));
-    });
+    }).immediate;
     this.saveTx = db.transaction((id, text, facts, records, expected, terminal) => {
       this.freshVersions();
       const v = this.versionOf(id, expected);
@@ -438,7 +443,7 @@ export class SqliteCardStore implements CardStore {
       if (terminal && this.stmt.updateTerminal.get(terminal.text, t, terminal.id) === undefined) throw new TerminalNotFoundError(terminal.id);
       this.pendingVersions.set(id, { base: version, top: null });
       return version;
-    });
+    }).immediate;
     // A write in a savepoint of its own (a nested transaction function in better-sqlite3): the
     // group commit's slow path, where one write that fails rolls back alone.
     this.changeTx = db.transaction((w: QueuedWrite) => {
@@ -459,7 +464,7 @@ export class SqliteCardStore implements CardStore {
     this.groupTx = db.transaction((batch: readonly QueuedWrite[]) => {
       this.freshVersions();
       return this.runGroup(batch);
-    });
+    }).immediate;
     this.savepointGroupTx = db.transaction((batch: readonly QueuedWrite[]) => {
       this.freshVersions();
       this.txUnindexed = this.unindexedRows;
@@ -473,7 +478,7 @@ export class SqliteCardStore implements CardStore {
       this.terminalStates(batch);
       this.indexIfDue();
       return results;
-    });
+    }).immediate;
   }
 
   createCard(id: string, image: CardImage, meta?: CardMeta): void {

@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteCardStore, StoreConflictError } from '../../../terminal-sim/store/index.js';
 import type { SqliteCardStoreOptions } from '../../../terminal-sim/store/index.js';
@@ -125,6 +125,37 @@ describe.each(MODES)('SqliteCardStore versions after another connection commits,
     expect(s.getStored('c0')).toEqual({ image: image(1, 400), version: 4 });
     expect(s.getStored('c9')).toEqual({ image: image(10, 800), version: 3 });
     expect(s.integrityCheck()).toBe('ok');
+    s.close();
+  });
+
+  it('a save outside a group commit takes the write lock before it reads the versions back', () => {
+    const path = dbPath();
+    const s = new SqliteCardStore(path, { now: steppingNow(), ...mode });
+    s.createCard('a', image(1, 1000));
+    s.createCard('b', image(2, 1000));
+    const other = new Database(path);
+    other.pragma('busy_timeout = 0');
+    const touch = other.prepare("UPDATE cards SET updated_at = updated_at + 1 WHERE id = 'b'");
+    // another connection's commit: the next save reads the versions back first
+    touch.run();
+    // and another tries to commit right after that read, before the save writes
+    const inner = internals(s);
+    const reload = inner.reloadVersions.bind(s);
+    let slipped: unknown;
+    inner.reloadVersions = () => {
+      reload();
+      try {
+        touch.run();
+        slipped = 'committed';
+      } catch (e) {
+        slipped = e;
+      }
+    };
+    // Deferred, the save would read, let that commit in, then fail to write (SQLITE_BUSY_SNAPSHOT).
+    expect(s.saveImage('a', image(1, 500), 1)).toBe(2);
+    expect(slipped).toMatchObject({ code: 'SQLITE_BUSY' });
+    other.close();
+    expect(s.getStored('a')).toEqual({ image: image(1, 500), version: 2 });
     s.close();
   });
 
