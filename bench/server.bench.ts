@@ -6,6 +6,8 @@
 //               gate and an exit gate (exit charges the fare), 16 connections (light load)
 //   http-tap-busy  the same over 256 connections, which saturate the server: its capacity (the median of 3 runs)
 //                                                                           target ≥ 5 000 taps/s
+//   http-tap-issuing  the busy load while a card is issued every 100 ms (POST /v1/cards): a write
+//               outside the group commits, which makes the writer thread's next batch planned again
 //   http-apdu   POST /v1/cards/:id/apdu, SELECT / READ BINARY / GET BALANCE in turn on each card,
 //                                                                           target ≥ 10 000 APDUs/s
 //   ws-apdu-1   WebSocket /v1/cards/:id/apdu, 1 message in flight           target p99 < 2 ms
@@ -39,7 +41,20 @@ import { apduCase, runHttpLoad, tapCase, type HttpCase, type HttpLoadResult, typ
 import { currentMachine } from './lib/measure.js';
 import { pcscUnavailable, runPcsc } from './lib/pcsc-rig.js';
 import { machineLine } from './lib/report.js';
-import { busiestThreadSeconds, cpuSecondsOf, createCards, groupCommitsOf, MAX_BALANCE_FEN, postJson, routeExists, startServerChild, threadCpuSecondsOf, wordsOf, type ServerChild } from './lib/server-process.js';
+import {
+  busiestThreadSeconds,
+  cpuSecondsOf,
+  createCards,
+  groupCommitsOf,
+  issueCardsEvery,
+  MAX_BALANCE_FEN,
+  postJson,
+  routeExists,
+  startServerChild,
+  threadCpuSecondsOf,
+  wordsOf,
+  type ServerChild,
+} from './lib/server-process.js';
 import {
   buildServerJson,
   evaluateServerTargets,
@@ -74,6 +89,12 @@ const SIZES = {
    * within minutes (README "Benchmarks"), so one run is weak evidence.
    */
   busyRuns: 3,
+  /**
+   * http-tap-issuing: a card issued this often during the timed run. Each issue is a commit outside
+   * the group commits: the writer thread's next batch is planned again and the card versions in
+   * memory are read back (SqliteCardStore.reloadVersions; dropped, they had halved the row).
+   */
+  issueEveryMs: 100,
   /** HTTP APDUs: the cards the connections take turns on, at least this many per connection. */
   apduCards: 64,
   apduCardsPerConnection: 2,
@@ -122,6 +143,7 @@ const PCSC_CLIENT = join(ROOT, 'bench', 'pcsc-client.py');
 const NAMES: Record<ServerCaseId, { name: string; unit: string }> = {
   'http-tap': { name: 'Full tap over HTTP', unit: 'taps' },
   'http-tap-busy': { name: 'Full tap over HTTP', unit: 'taps' },
+  'http-tap-issuing': { name: 'Full tap over HTTP', unit: 'taps' },
   'http-apdu': { name: 'APDU over HTTP', unit: 'APDUs' },
   'ws-apdu-1': { name: 'APDU over WebSocket', unit: 'msgs' },
   'ws-apdu-8': { name: 'APDU over WebSocket', unit: 'msgs' },
@@ -237,9 +259,9 @@ async function medianTapRow(server: ServerChild, t: Timing, id: 'http-tap-busy',
   return { ...median, setup: `${median.setup}; the median of ${rows.length} runs (${all} ${median.unit}/s)` };
 }
 
-async function tapRow(server: ServerChild, t: Timing, id: 'http-tap' | 'http-tap-busy', seedBase = id === 'http-tap' ? 20_000 : 60_000): Promise<ServerRow> {
+async function tapRow(server: ServerChild, t: Timing, id: 'http-tap' | 'http-tap-busy' | 'http-tap-issuing', seedBase = id === 'http-tap' ? 20_000 : 60_000): Promise<ServerRow> {
   const cards = Math.max(SIZES.tapCards, SIZES.tapCardsPerConnection * t.connections);
-  const setup = `${t.connections} connections, ${cards} cards, entry and exit gates in turn`;
+  let setup = `${t.connections} connections, ${cards} cards, entry and exit gates in turn`;
   // The routes are being added (issue 5): skip cleanly until they are there.
   if (!(await routeExists('POST', `${server.url}/v1/terminals`))) return skippedRow(id, NAMES[id].name, setup, NAMES[id].unit, 'route not available');
   const entry = await postJson<{ id: string }>(`${server.url}/v1/terminals`, { kind: 'gate', direction: 'entry' }, 201);
@@ -251,10 +273,12 @@ async function tapRow(server: ServerChild, t: Timing, id: 'http-tap' | 'http-tap
   // Taps per group commit during the timed run (GET /v1/status): what the commit cost is shared by.
   let perCommit = '';
   const [r, cpu] = await warmAndRun(server, c, pool, t.connections, t, async () => {
+    const stopIssuing = id === 'http-tap-issuing' ? issueCardsEvery(server.url, SIZES.issueEveryMs, seedBase + cards) : undefined;
     const g0 = await groupCommitsOf(server.url);
     return async () => {
       const g1 = await groupCommitsOf(server.url);
       if (g0 && g1 && g1.commits > g0.commits) perCommit = `; ${((g1.writes - g0.writes) / (g1.commits - g0.commits)).toFixed(1)} taps per group commit`;
+      if (stopIssuing) setup += `, a card issued every ${SIZES.issueEveryMs} ms (${await stopIssuing()} in the run)`;
     };
   });
   return httpRow(id, setup + perCommit, r, cpu);
@@ -335,6 +359,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     for (const id of cases) {
       if (id === 'http-tap') await attempt(id, () => tapRow(server!, t, id));
       else if (id === 'http-tap-busy') await attempt(id, () => medianTapRow(server!, { ...t, connections: SIZES.busyConnections }, id, flags.quick ? 1 : SIZES.busyRuns));
+      else if (id === 'http-tap-issuing') await attempt(id, () => tapRow(server!, { ...t, connections: SIZES.busyConnections }, id, 90_000));
       else if (id === 'http-apdu') await attempt(id, () => apduRow(server!, t));
       else if (id === 'ws-apdu-1' || id === 'ws-apdu-8') await attempt(id, () => wsRow(server!, id, t));
     }

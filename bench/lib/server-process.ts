@@ -128,6 +128,37 @@ export async function createCards(baseUrl: string, n: number, balanceFen: number
   return ids;
 }
 
+/**
+ * Issues a card (POST /v1/cards, seeds from `seedBase`) every `everyMs` until stopped: stopping
+ * returns how many were issued. @throws at stop the error of an issue that failed (it ends the loop)
+ */
+export function issueCardsEvery(url: string, everyMs: number, seedBase: number): () => Promise<number> {
+  let stopped = false;
+  let issued = 0;
+  let failure: unknown;
+  const loop = (async () => {
+    let next = performance.now();
+    while (!stopped) {
+      try {
+        await postJson(`${url}/v1/cards`, { balanceFen: 1_000, seed: seedBase + issued }, 201);
+      } catch (e) {
+        failure = e;
+        return;
+      }
+      issued++;
+      next += everyMs;
+      const wait = next - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await loop;
+    if (failure !== undefined) throw failure;
+    return issued;
+  };
+}
+
 let ticksPerSec: number | undefined;
 
 /** utime + stime of a /proc stat line, in seconds. */

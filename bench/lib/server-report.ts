@@ -4,7 +4,7 @@
 import { machineLine, sig3, type Machine } from './report.js';
 
 /** The cases, in report order; --filter matches these ids. */
-export const SERVER_CASES = ['http-tap', 'http-tap-busy', 'http-apdu', 'ws-apdu-1', 'ws-apdu-8', 'pcsc-apdu'] as const;
+export const SERVER_CASES = ['http-tap', 'http-tap-busy', 'http-tap-issuing', 'http-apdu', 'ws-apdu-1', 'ws-apdu-8', 'pcsc-apdu'] as const;
 export type ServerCaseId = (typeof SERVER_CASES)[number];
 
 /** One measured (or skipped) case. Latencies are client-side, per request or message, in ms. */
