@@ -116,11 +116,19 @@ const MAX_CACHED_VERSIONS = 100_000;
 
 /**
  * After another connection's commit the versions in memory are read back in one pass over every
- * card (reloadVersions, about 3 µs a card) when they are at least 1/RELOAD_SHARE of the cards;
- * else they are dropped, for each card to read its own back at its next save (VERSION_OF_SQL,
- * 0.1–0.5 ms while rows wait to be indexed): a few busy cards among many read back only those.
+ * card (reloadVersions: 3–8 µs a card, every card of the store) when the store has at most
+ * RELOAD_PER_ACTIVE cards for each card saved since the last such commit; else they are dropped,
+ * for each card to read its own back at its next save (VERSION_OF_SQL: 5–200 µs, the more the
+ * rows waiting to be indexed). Measured under wrk's or the benchmark's busy load (256
+ * connections, 1,024 cards tapping) with a card issued every 100 ms, taps/s, pass against drop:
+ * with 1,024 cards in the store 3,646–4,098 against 2,552–2,777 (and 2,999–3,200 against
+ * 2,139–2,303 later); with 2,048 cards 2,142 and 2,640 against 2,875 and 2,673; with 4,096 cards
+ * 2,017 against 2,580 (the pass took 34 ms). About 300 cards save between two issues there.
  */
-const RELOAD_SHARE = 4;
+const RELOAD_PER_ACTIVE = 4;
+
+/** Cards in memory past which the versions are always dropped (a pass would take 0.1–0.2 s). */
+const RELOAD_MAX_CACHED = 25_000;
 
 /** A card's version: its image's (`base`) and the newest patch's, if any (`top`). */
 interface VersionRow {
@@ -316,6 +324,8 @@ export class SqliteCardStore implements CardStore {
    * reloadVersions).
    */
   private readonly versions = new Map<string, VersionRow>();
+  /** Cards saved since the versions were last read back or dropped (reloadVersions: the cards in use). */
+  private readonly savedSinceReload = new Set<string>();
   /** Versions written by the transaction under way; into `versions` once it commits (keepVersions). */
   private readonly pendingVersions = new Map<string, VersionRow>();
   private dataVersion: number;
@@ -663,6 +673,7 @@ export class SqliteCardStore implements CardStore {
       if (this.versions.size + planned.size > MAX_CACHED_VERSIONS) this.versions.clear();
       for (const [id, v] of planned) {
         this.versions.set(id, v);
+        this.savedSinceReload.add(id);
         if (this.flightVersions.get(id) === v) this.flightVersions.delete(id);
       }
       this.unindexedRows = unindexed;
@@ -862,20 +873,19 @@ export class SqliteCardStore implements CardStore {
 
   /**
    * The versions in memory as committed now, after another connection's commit: read back in one
-   * pass (ALL_VERSIONS_SQL) when they are a good share of the cards (RELOAD_SHARE), else dropped,
-   * for each card to read its own back at its next save (VERSION_OF_SQL scans the rows waiting
-   * to be indexed: 0.1–0.5 ms a card). With the writer thread such commits are routine — this
-   * connection's own writes outside a group commit (issuing a card, a PC/SC APDU's save) for the
-   * writer's connection, and the writer's commits for this one — and with every card dropped, a
-   * tap load of 1,024 cards fell from about 4,500 to 2,500 taps/s while a card was issued every
-   * 100 ms (README "Durability"). Only the cards in memory are kept: the pass does not fill the
-   * map with idle cards, which would make every later pass read them all. A query that fails
-   * drops them all, and the card-by-card reads report it.
+   * pass (ALL_VERSIONS_SQL) when the store has few cards for those in use (RELOAD_PER_ACTIVE),
+   * else dropped, for each card to read its own back at its next save (VERSION_OF_SQL). With the
+   * writer thread such commits are routine — this connection's own writes outside a group commit
+   * (issuing a card, a PC/SC APDU's save) for the writer's connection, and the writer's commits
+   * for this one. Only the cards in memory are kept: the pass does not fill the map with idle
+   * cards. A query that fails drops them all, and the card-by-card reads report it.
    */
   private reloadVersions(): void {
     const cached = this.versions.size;
+    const active = this.savedSinceReload.size;
+    this.savedSinceReload.clear();
     try {
-      if (cached === 0 || cached > MAX_CACHED_VERSIONS / RELOAD_SHARE || cached * RELOAD_SHARE < (this.stmt.countCards.get() as number)) {
+      if (cached === 0 || cached > RELOAD_MAX_CACHED || active * RELOAD_PER_ACTIVE < (this.stmt.countCards.get() as number)) {
         this.versions.clear();
         return;
       }
@@ -899,7 +909,10 @@ export class SqliteCardStore implements CardStore {
     try {
       const out = tx();
       if (this.versions.size + this.pendingVersions.size > MAX_CACHED_VERSIONS) this.versions.clear();
-      for (const [id, v] of this.pendingVersions) this.versions.set(id, v);
+      for (const [id, v] of this.pendingVersions) {
+        this.versions.set(id, v);
+        this.savedSinceReload.add(id);
+      }
       return out;
     } finally {
       this.pendingVersions.clear();

@@ -1,10 +1,10 @@
 // After another connection's commit, SqliteCardStore reads the versions it keeps in memory back in
 // one pass (reloadVersions) instead of dropping them for each card to read its own at its next
-// save, when they are a good share of the cards. With the writer thread such commits are routine
+// save, while many cards save between two such commits. With the writer thread such commits are routine
 // (a card issued during a tap load), so this runs with and without it: the versions read back are
 // those VERSION_OF_SQL gives card by card, in every state a card's patches can be in; the saves
-// after such a commit read no version one by one yet still catch a conflict; and a few busy cards
-// among many are dropped and read back alone.
+// after such a commit read no version one by one yet still catch a conflict; and with few cards
+// saving among many, the versions are dropped and the cards read back alone.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -156,6 +156,29 @@ describe.each(MODES)('SqliteCardStore versions after another connection commits,
     expect(slipped).toMatchObject({ code: 'SQLITE_BUSY' });
     other.close();
     expect(s.getStored('a')).toEqual({ image: image(1, 500), version: 2 });
+    s.close();
+  });
+
+  it('reads them back only while many cards save between two such commits', async () => {
+    const path = dbPath();
+    const s = new SqliteCardStore(path, { now: steppingNow(), ...mode });
+    const ids = Array.from({ length: 10 }, (_, i) => `c${i}`);
+    ids.forEach((id, i) => s.createCard(id, image(i + 1, 1000)));
+    await Promise.all(ids.map((id, i) => s.saveChangeAndJournalGrouped(id, change(image(i + 1, 1000), image(i + 1, 900)), [], 1)));
+    const otherCommits = () => {
+      const other = new SqliteCardStore(path, { now: steppingNow(), mustExist: true });
+      other.createCard(`other${Math.random()}`, image(99, 0));
+      other.close();
+    };
+    const reads = countVersionReads(s);
+    // ten cards saved since: read back in one pass
+    otherCommits();
+    await s.saveChangeAndJournalGrouped('c0', change(image(1, 900), image(1, 800)), [], 2);
+    expect(reads()).toBe(0);
+    // one card saved since (c0): dropped, and the next card to save reads its own back
+    otherCommits();
+    await s.saveChangeAndJournalGrouped('c1', change(image(2, 900), image(2, 800)), [], 2);
+    expect(reads()).toBe(1);
     s.close();
   });
 
