@@ -91,8 +91,9 @@ const SIZES = {
   busyRuns: 3,
   /**
    * http-tap-issuing: a card issued this often during the timed run. Each issue is a commit outside
-   * the group commits: the writer thread's next batch is planned again and the card versions in
-   * memory are read back (SqliteCardStore.reloadVersions; dropped, they had halved the row).
+   * the group commits: the writer thread's next batch is planned again, and every card tapping
+   * reads its version back from the database (before schema migration 5 that read scanned every
+   * patch waiting for the bulk step, and the row was about half the busy row).
    */
   issueEveryMs: 100,
   /** HTTP APDUs: the cards the connections take turns on, at least this many per connection. */

@@ -17,7 +17,9 @@
  * A group commit's journal rows and patches wait outside the by-card indexes until
  * `indexAfterRows` of them have gathered, then one group commit indexes them all and deletes the
  * dead patches among them (schema migration 4): each tap indexed at once wrote two random leaves.
- * Reads by card take both parts: the index, and a scan of the rows still waiting.
+ * Reads by card take both parts: the index, and the rows still waiting — a scan of them for the
+ * journal, a small index by card of the waiting patches alone for versions and patches (migration
+ * 5: every card reads its version back after another connection's commit).
  *
  * With `pipelinedSync` (ssc3 serve --single-thread), a group commit does not wait for its fsync:
  * it commits with synchronous = NORMAL and its writes settle once a WAL sync on libuv's thread
@@ -114,22 +116,6 @@ const DEFAULT_INDEX_AFTER_ROWS = 4096;
 /** Card versions kept in memory at most (SqliteCardStore.versions); beyond, the map starts over. */
 const MAX_CACHED_VERSIONS = 100_000;
 
-/**
- * After another connection's commit the versions in memory are read back in one pass over every
- * card (reloadVersions: 3–8 µs a card, every card of the store) when the store has at most
- * RELOAD_PER_ACTIVE cards for each card saved since the last such commit; else they are dropped,
- * for each card to read its own back at its next save (VERSION_OF_SQL: 5–200 µs, the more the
- * rows waiting to be indexed). Measured under wrk's or the benchmark's busy load (256
- * connections, 1,024 cards tapping) with a card issued every 100 ms, taps/s, pass against drop:
- * with 1,024 cards in the store 3,646–4,098 against 2,552–2,777 (and 2,999–3,200 against
- * 2,139–2,303 later); with 2,048 cards 2,142 and 2,640 against 2,875 and 2,673; with 4,096 cards
- * 2,017 against 2,580 (the pass took 34 ms). About 300 cards save between two issues there.
- */
-const RELOAD_PER_ACTIVE = 4;
-
-/** Cards in memory past which the versions are always dropped (a pass would take 0.1–0.2 s). */
-const RELOAD_MAX_CACHED = 25_000;
-
 /** A card's version: its image's (`base`) and the newest patch's, if any (`top`). */
 interface VersionRow {
   base: number;
@@ -213,17 +199,6 @@ const VERSION_OF_SQL = `SELECT c.version AS base, (SELECT max(version) FROM (
     UNION ALL SELECT version FROM card_patches WHERE unindexed = 1 AND card_id = c.id AND version > c.version)) AS top
   FROM cards c WHERE c.id = ?`;
 
-/**
- * VERSION_OF_SQL for every card in two passes (reloadVersions): each image's version with its
- * newest indexed patch (one seek in card_patches_by_card; a GROUP BY over the index instead read
- * every entry, slower by a third with 12 patches a card), then the newest waiting patch per card,
- * live only when newer than the image (as VERSION_OF_SQL's `version > c.version`).
- */
-const ALL_VERSIONS_SQL = Object.freeze({
-  indexed: 'SELECT c.id, c.version, (SELECT max(version) FROM card_patches WHERE card_id = c.id AND unindexed = 0) FROM cards c',
-  waitingTops: 'SELECT card_id, max(version) FROM card_patches WHERE unindexed = 1 GROUP BY card_id',
-});
-
 /** A card's live patches in version order (parameters: id, image version, id, image version). */
 const PATCHES_OF_SQL = `SELECT version, patch FROM card_patches WHERE card_id = ? AND unindexed = 0 AND version > ?
   UNION ALL SELECT version, patch FROM card_patches WHERE unindexed = 1 AND card_id = ? AND version > ?
@@ -276,9 +251,6 @@ export class SqliteCardStore implements CardStore {
     getSummary: Database.Statement;
     deleteCard: Database.Statement;
     versionOf: Database.Statement;
-    allVersions: Database.Statement;
-    waitingTops: Database.Statement;
-    countCards: Database.Statement;
     dataVersion: Database.Statement;
     updateImage: Database.Statement;
     insertPatch: Database.Statement;
@@ -320,12 +292,9 @@ export class SqliteCardStore implements CardStore {
   /**
    * Card versions as committed, so that a save need not read them back (a tap's version check
    * was about a tenth of its SQLite time). Only this connection's commits are in it: when another
-   * connection commits, `PRAGMA data_version` changes and the map is read back (freshVersions,
-   * reloadVersions).
+   * connection commits, `PRAGMA data_version` changes and the map is dropped (freshVersions).
    */
   private readonly versions = new Map<string, VersionRow>();
-  /** Cards saved since the versions were last read back or dropped (reloadVersions: the cards in use). */
-  private readonly savedSinceReload = new Set<string>();
   /** Versions written by the transaction under way; into `versions` once it commits (keepVersions). */
   private readonly pendingVersions = new Map<string, VersionRow>();
   private dataVersion: number;
@@ -396,9 +365,6 @@ export class SqliteCardStore implements CardStore {
       getSummary: db.prepare(summarySql('c.id = @id', 'one')),
       deleteCard: db.prepare('DELETE FROM cards WHERE id = ?'),
       versionOf: db.prepare(VERSION_OF_SQL),
-      allVersions: db.prepare(ALL_VERSIONS_SQL.indexed).raw(),
-      countCards: db.prepare('SELECT count(*) FROM cards').pluck(),
-      waitingTops: db.prepare(ALL_VERSIONS_SQL.waitingTops).raw(),
       dataVersion: db.prepare('PRAGMA data_version').pluck(),
       updateImage: db.prepare(GROUP_SQL.updateImage),
       insertPatch: db.prepare(GROUP_SQL.insertPatch),
@@ -419,7 +385,7 @@ export class SqliteCardStore implements CardStore {
       updateTerminal: db.prepare(GROUP_SQL.updateTerminal).pluck(),
     };
     // As of opening: the first transaction keeps the versions learnt since (createCard's) unless
-    // another connection has committed meanwhile; reading them back scans the rows waiting.
+    // another connection has committed meanwhile; then each card reads its own back.
     this.dataVersion = this.stmt.dataVersion.get() as number;
     // Rows a run before left waiting are indexed now (a few ms): until then the first read of
     // each card would scan them.
@@ -505,7 +471,7 @@ export class SqliteCardStore implements CardStore {
       if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new StoreConflictError(id, `card "${id}" already exists`);
       throw e;
     }
-    // Known without reading it back (which scans the patches waiting to be indexed). Dropped with
+    // Known without reading it back (three index searches). Dropped with
     // the rest if another connection has committed meanwhile (freshVersions).
     if (this.versions.size < MAX_CACHED_VERSIONS) this.versions.set(id, { base: 1, top: null });
   }
@@ -673,7 +639,6 @@ export class SqliteCardStore implements CardStore {
       if (this.versions.size + planned.size > MAX_CACHED_VERSIONS) this.versions.clear();
       for (const [id, v] of planned) {
         this.versions.set(id, v);
-        this.savedSinceReload.add(id);
         if (this.flightVersions.get(id) === v) this.flightVersions.delete(id);
       }
       this.unindexedRows = unindexed;
@@ -685,9 +650,8 @@ export class SqliteCardStore implements CardStore {
       // again after it, from what the database holds now.
       if (r.epoch !== this.writerEpoch) {
         this.writerEpoch = r.epoch;
+        this.versions.clear();
         this.flightVersions.clear();
-        if (this.db.open) this.reloadVersions();
-        else this.versions.clear();
         this.unindexedRows = this.db.open ? (this.stmt.countUnindexed.get() as number) : 0;
         this.flightUnindexed = undefined;
       }
@@ -864,43 +828,10 @@ export class SqliteCardStore implements CardStore {
     this.pendingVersions.clear();
     const dv = this.stmt.dataVersion.get() as number;
     if (dv !== this.dataVersion) {
-      this.reloadVersions();
+      this.versions.clear();
       // Another connection may have written or indexed journal rows and patches too.
       this.unindexedRows = this.stmt.countUnindexed.get() as number;
       this.dataVersion = dv;
-    }
-  }
-
-  /**
-   * The versions in memory as committed now, after another connection's commit: read back in one
-   * pass (ALL_VERSIONS_SQL) when the store has few cards for those in use (RELOAD_PER_ACTIVE),
-   * else dropped, for each card to read its own back at its next save (VERSION_OF_SQL). With the
-   * writer thread such commits are routine — this connection's own writes outside a group commit
-   * (issuing a card, a PC/SC APDU's save) for the writer's connection, and the writer's commits
-   * for this one. Only the cards in memory are kept: the pass does not fill the map with idle
-   * cards. A query that fails drops them all, and the card-by-card reads report it.
-   */
-  private reloadVersions(): void {
-    const cached = this.versions.size;
-    const active = this.savedSinceReload.size;
-    this.savedSinceReload.clear();
-    try {
-      if (cached === 0 || cached > RELOAD_MAX_CACHED || active * RELOAD_PER_ACTIVE < (this.stmt.countCards.get() as number)) {
-        this.versions.clear();
-        return;
-      }
-      const read = new Map<string, VersionRow>();
-      for (const [id, base, top] of this.stmt.allVersions.iterate() as IterableIterator<[string, number, number | null]>) {
-        if (this.versions.has(id)) read.set(id, { base, top });
-      }
-      for (const [id, waiting] of this.stmt.waitingTops.iterate() as IterableIterator<[string, number]>) {
-        const v = read.get(id);
-        if (v !== undefined && waiting > v.base && waiting > (v.top ?? 0)) v.top = waiting;
-      }
-      this.versions.clear();
-      for (const [id, v] of read) this.versions.set(id, v);
-    } catch {
-      this.versions.clear();
     }
   }
 
@@ -909,10 +840,7 @@ export class SqliteCardStore implements CardStore {
     try {
       const out = tx();
       if (this.versions.size + this.pendingVersions.size > MAX_CACHED_VERSIONS) this.versions.clear();
-      for (const [id, v] of this.pendingVersions) {
-        this.versions.set(id, v);
-        this.savedSinceReload.add(id);
-      }
+      for (const [id, v] of this.pendingVersions) this.versions.set(id, v);
       return out;
     } finally {
       this.pendingVersions.clear();
@@ -939,8 +867,8 @@ export class SqliteCardStore implements CardStore {
 
   /**
    * Writes the whole image as `version`: the card's patches are dead from here on. Those in the
-   * index go now; those still waiting go when the next bulk step reaches them (a delete of them
-   * now would scan every waiting row), and reads skip them meanwhile (version ≤ the image's).
+   * index go now; those still waiting go when the next bulk step reaches them (with the others,
+   * in one statement), and reads skip them meanwhile (version ≤ the image's).
    */
   private writeImage(id: string, text: string, facts: { serial: string | undefined; profile: string | undefined }, version: number, t: number, v: VersionRow): void {
     this.write('updateImage', text, version, facts.serial ?? null, facts.profile ?? null, t, id);
