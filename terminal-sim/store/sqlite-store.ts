@@ -387,8 +387,8 @@ export class SqliteCardStore implements CardStore {
     // As of opening: the first transaction keeps the versions learnt since (createCard's) unless
     // another connection has committed meanwhile; then each card reads its own back.
     this.dataVersion = this.stmt.dataVersion.get() as number;
-    // Rows a run before left waiting are indexed now (a few ms): until then the first read of
-    // each card would scan them.
+    // Rows a run before left waiting are indexed now (a few ms): until then each read of a card's
+    // journal would scan them.
     if ((this.stmt.countUnindexed.get() as number) > 0) db.transaction(() => this.bulkIndex()).immediate();
     // Every transaction here begins IMMEDIATE (takes the write lock, waiting busyTimeoutMs for it)
     // because most read before they write — the versions (freshVersions), a card's version — and
@@ -471,7 +471,7 @@ export class SqliteCardStore implements CardStore {
       if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new StoreConflictError(id, `card "${id}" already exists`);
       throw e;
     }
-    // Known without reading it back (three index searches). Dropped with
+    // Known without reading it back (three index searches and the card's row). Dropped with
     // the rest if another connection has committed meanwhile (freshVersions).
     if (this.versions.size < MAX_CACHED_VERSIONS) this.versions.set(id, { base: 1, top: null });
   }
