@@ -444,16 +444,13 @@ export class SqliteCardStore implements CardStore {
     this.savepointGroupTx = db.transaction((batch: readonly QueuedWrite[]) => {
       this.freshVersions();
       this.txUnindexed = this.unindexedRows;
-      const results = batch.map((w) => {
+      return this.groupWrites(batch, (w) => {
         try {
           return this.changeTx(w);
         } catch (error) {
           return { error };
         }
       });
-      this.terminalStates(batch);
-      this.indexIfDue();
-      return results;
     }).immediate;
   }
 
@@ -906,18 +903,21 @@ export class SqliteCardStore implements CardStore {
   /** The group commit's fast path (groupTx), in the caller's transaction or recorded for the writer thread. */
   private runGroup(batch: readonly QueuedWrite[]): GroupedResult[] {
     this.txUnindexed = (this.writer?.outstanding ?? 0) > 0 ? (this.flightUnindexed ?? this.unindexedRows) : this.unindexedRows;
-    const results: GroupedResult[] = [];
-    for (const w of batch) {
+    return this.groupWrites(batch, (w) => {
       let plan: ChangePlan;
       try {
         plan = this.planChange(w);
       } catch (error) {
-        results.push({ error });
-        continue;
+        return { error };
       }
       this.applyChange(w, plan);
-      results.push(plan.version);
-    }
+      return plan.version;
+    });
+  }
+
+  /** A group commit's body, both paths: each write by `write`, then the late terminal states, then the bulk step if due. */
+  private groupWrites(batch: readonly QueuedWrite[], write: (w: QueuedWrite) => GroupedResult): GroupedResult[] {
+    const results = batch.map(write);
     this.terminalStates(batch);
     this.indexIfDue();
     return results;

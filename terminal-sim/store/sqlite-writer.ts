@@ -59,9 +59,9 @@ function runBatch(m: Extract<WriterRequest, { t: 'batch' }>): WriterReply {
     for (const [i, args] of m.ops) statements[i].run(...args);
     commit.run();
     return { t: 'done', seq: m.seq, epoch };
-  } catch (e) {
+  } catch {
     if (db.inTransaction) rollback.run();
-    return { t: 'failed', seq: m.seq, epoch: ++epoch, message: (e as Error).message, code: (e as { code?: string }).code };
+    return { t: 'failed', seq: m.seq, epoch: ++epoch };
   }
 }
 

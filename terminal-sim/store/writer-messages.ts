@@ -24,6 +24,6 @@ export type WriterReply =
   | { t: 'done'; seq: number; epoch: number }
   /** Another connection committed since this thread last looked, or the batch is of an old epoch: nothing ran; plan again in `epoch`. */
   | { t: 'stale'; seq: number; epoch: number }
-  /** A statement failed: the batch was rolled back whole; `epoch` is the new one. */
-  | { t: 'failed'; seq: number; epoch: number; message: string; code: string | undefined }
+  /** A statement failed: the batch was rolled back whole; `epoch` is the new one. The store runs it again on its own connection, where the error surfaces with its write. */
+  | { t: 'failed'; seq: number; epoch: number }
   | { t: 'closed'; seq: number };
