@@ -4,21 +4,16 @@
 // overtaken. Every read by card takes both parts and gives what a store indexing each row at once
 // gives; no statement scans a whole table; the count of waiting rows survives reopening and
 // another connection's writes; a version 3 database migrates with its rows indexed.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JournalRecord } from '../../../terminal-sim/clearing/journal.js';
 import { SqliteCardStore } from '../../../terminal-sim/store/index.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../../terminal-sim/store/sqlite-schema.js';
 import { image, record, steppingNow, T0 } from './contract.js';
 import { change } from './grouped-contract.js';
+import { tempDbDir } from './sqlite-temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'ssc3-bulk-index-'));
-let n = 0;
-const dbPath = () => join(dir, `b${++n}.db`);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const { path: dbPath } = tempDbDir('bulk-index');
 
 /** The count each query gives, read through a connection of the test's own. */
 function counts<K extends string>(path: string, queries: Record<K, string>): Record<K, number> {

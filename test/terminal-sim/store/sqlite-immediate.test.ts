@@ -3,20 +3,14 @@
 // connection commits under between its first read and its first write cannot write at all
 // (SQLITE_BUSY, busy snapshot, not retried). With the writer thread committing every few ms, a
 // save outside a group commit (a PC/SC APDU's) is such a transaction: run with and without it.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SqliteCardStore } from '../../../terminal-sim/store/index.js';
 import type { SqliteCardStoreOptions } from '../../../terminal-sim/store/index.js';
 import { image, record, steppingNow } from './contract.js';
+import { tempDbDir, WRITER } from './sqlite-temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'ssc3-immediate-'));
-let n = 0;
-const dbPath = () => join(dir, `i${++n}.db`);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const WRITER = { execArgv: ['--import', new URL('./fixtures/register-ts.mjs', import.meta.url).href] };
+const { path: dbPath } = tempDbDir('immediate');
 
 const MODES: [string, Partial<SqliteCardStoreOptions>][] = [
   ['on its own connection', {}],

@@ -3,14 +3,12 @@
 // started after the commit; every other write still syncs itself (FULL); a failed WAL sync fails
 // the writes it covered and poisons the store. node:fs's fdatasync is wrapped here so that a
 // test can hold a sync in flight or fail it; it passes through to the real one otherwise.
-import { mkdtempSync, rmSync } from 'node:fs';
 import * as fs from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SqliteCardStore, WalSyncFailedError } from '../../../terminal-sim/store/index.js';
 import { cardStoreContract, image, record, steppingNow } from './contract.js';
 import { change, groupedSaveContract } from './grouped-contract.js';
+import { tempDbDir } from './sqlite-temp.js';
 
 type SyncCb = (err: NodeJS.ErrnoException | null) => void;
 
@@ -34,10 +32,7 @@ vi.mock('node:fs', async (importOriginal) => {
   return { ...real, default: { ...real, fdatasync }, fdatasync };
 });
 
-const dir = mkdtempSync(join(tmpdir(), 'ssc3-pipelined-'));
-let n = 0;
-const dbPath = () => join(dir, `p${++n}.db`);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const { path: dbPath } = tempDbDir('pipelined');
 afterEach(() => {
   control.mode = undefined;
   for (const release of control.held.splice(0)) release();

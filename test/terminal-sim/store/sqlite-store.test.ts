@@ -1,21 +1,17 @@
 // SqliteCardStore: the shared CardStore contract (in a temp file and in ':memory:'), then what
 // only a file gives — reopening, the pragmas that make a commit durable, the schema version and
 // its migration, and refusing a database newer than this build.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CardImage } from '../../../engine/index.js';
 import { SCHEMA_VERSION, SqliteCardStore, StoreConflictError } from '../../../terminal-sim/store/index.js';
 import type { CardImageChange } from '../../../terminal-sim/store/index.js';
 import { cardStoreContract, image, record, steppingNow, T0 } from './contract.js';
 import { change, groupedSaveContract } from './grouped-contract.js';
+import { tempDbDir, WRITER } from './sqlite-temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'ssc3-store-'));
-let n = 0;
-const dbPath = () => join(dir, `s${++n}.db`);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const { dir, path: dbPath } = tempDbDir('store');
 
 cardStoreContract('SqliteCardStore (file)', (now) => new SqliteCardStore(dbPath(), { now }));
 cardStoreContract('SqliteCardStore (:memory:)', (now) => new SqliteCardStore(':memory:', { now }));
@@ -26,7 +22,6 @@ cardStoreContract('SqliteCardStore (bulk index every 3 rows)', (now) => new Sqli
 groupedSaveContract('SqliteCardStore (bulk index every 3 rows)', (now, o) => new SqliteCardStore(dbPath(), { now, indexAfterRows: 3, ...o }));
 groupedSaveContract('SqliteCardStore (each row indexed at once)', (now, o) => new SqliteCardStore(dbPath(), { now, indexAfterRows: 0, ...o }));
 // Group commits on a writer thread (ssc3 serve's layout), bulk steps included.
-const WRITER = { execArgv: ['--import', new URL('./fixtures/register-ts.mjs', import.meta.url).href] };
 cardStoreContract('SqliteCardStore (writer thread)', (now) => new SqliteCardStore(dbPath(), { now, writerThread: WRITER }));
 groupedSaveContract('SqliteCardStore (writer thread)', (now, o) => new SqliteCardStore(dbPath(), { now, writerThread: WRITER, ...o }));
 groupedSaveContract('SqliteCardStore (writer thread, bulk index every 3 rows)', (now, o) => new SqliteCardStore(dbPath(), { now, writerThread: WRITER, indexAfterRows: 3, ...o }));

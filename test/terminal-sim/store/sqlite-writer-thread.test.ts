@@ -4,20 +4,14 @@
 // is made again (so a version conflict is still caught, and the other writes of the batch still
 // commit), that close() commits the batch out and the writes queued behind it, and that a writer
 // thread gone fails the writes instead of losing them silently.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SqliteCardStore, StoreConflictError } from '../../../terminal-sim/store/index.js';
 import { image, record, steppingNow } from './contract.js';
 import { change } from './grouped-contract.js';
+import { tempDbDir, WRITER } from './sqlite-temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'ssc3-writer-'));
-let n = 0;
-const dbPath = () => join(dir, `w${++n}.db`);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const WRITER = { execArgv: ['--import', new URL('./fixtures/register-ts.mjs', import.meta.url).href] };
+const { path: dbPath } = tempDbDir('writer');
 
 /** This connection's PRAGMA data_version: it changes when another connection commits. */
 const dataVersionOf = (s: SqliteCardStore): number => (s as unknown as { db: Database.Database }).db.pragma('data_version', { simple: true }) as number;
