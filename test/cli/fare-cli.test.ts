@@ -1,12 +1,12 @@
 // `ssc3 fare quote | tariffs`: the issue's request shape in, the engine's decision out (one line
 // of JSON equal to quoteFare's), from --json and stdin, with a full network file; every invalid
 // request one line naming the field, exit 2.
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultFareContext, listTariffs, quoteFare } from '../../engine/rules/index.js';
 import { runCli } from '../support/run-cli.js';
+import { testTempDir } from '../support/temp-dir.js';
 
 const cli = runCli;
 
@@ -80,7 +80,7 @@ describe('ssc3 fare quote', () => {
   }
 
   it('--calendar supplies a year chinese-days does not cover, laid over it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ssc3-cal-'));
+    const dir = testTempDir('cal');
     const file = join(dir, 'workdays-2027.json');
     // Made-up test data, not the State Council's 2027 schedule: Friday 2027-03-05 a holiday.
     writeFileSync(file, JSON.stringify({ years: { '2027': { holidays: [{ date: '2027-03-05' }], makeupWorkdays: [] } } }));
@@ -95,7 +95,7 @@ describe('ssc3 fare quote', () => {
   });
 
   it('refuses an unreadable or malformed --calendar file, naming it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ssc3-cal-'));
+    const dir = testTempDir('cal');
     const gap = join(dir, 'gap.json');
     writeFileSync(gap, JSON.stringify({ years: { '2029': { holidays: [], makeupWorkdays: [] } } }));
     const badDate = join(dir, 'bad.json');
@@ -112,7 +112,7 @@ describe('ssc3 fare quote', () => {
   });
 
   it('refuses a malformed network file with the bad field named', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ssc3-net-'));
+    const dir = testTempDir('net');
     const file = join(dir, 'net.json');
     writeFileSync(file, JSON.stringify({ lines: [{ name: 'X', stations: ['a', 'b'], segments_m: [] }] }));
     const { code, err } = await cli(['fare', 'quote', '--network', file, '--json', JSON.stringify(ISSUE_EXAMPLE)]);

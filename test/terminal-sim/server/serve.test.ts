@@ -2,9 +2,7 @@
 // once, cards surviving a restart on the SQLite store, the token enforced, and `ssc3 serve` usage
 // errors on one line.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { run, type CliIo } from '../../../terminal-sim/cli/main.js';
 import { startupNotes } from '../../../terminal-sim/cli/serve-command.js';
@@ -12,10 +10,11 @@ import { SERVE_NODE_FLAGS } from '../../../terminal-sim/cli/serve-node-flags.js'
 import { DEMO_CARDS, DEMO_TERMINALS, startServer } from '../../../terminal-sim/server/serve.js';
 import { FakeVpcd } from '../transport/fake-vpcd.js';
 import { THREAD_EXEC_ARGV } from './helpers.js';
+import { testTempDir } from '../../support/temp-dir.js';
 
 describe('startServer', () => {
   it('serves /healthz and the demo cards on a loopback port; cards survive a restart', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ssc3-serve-'));
+    const dir = testTempDir('serve');
     const s = await startServer({ port: 0, dataDir: dir, demo: true, thread: false, now: () => Date.UTC(2026, 0, 5) });
     try {
       expect(s.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

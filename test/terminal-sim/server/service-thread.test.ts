@@ -2,8 +2,6 @@
 // cross intact (bytes, ApiErrors with their status, other errors), answers come back in order, a
 // thread that cannot open its store says why, and close() commits what is queued before the
 // thread ends — every tap answered is in the journal when the file is opened again.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../terminal-sim/server/errors.js';
@@ -13,6 +11,7 @@ import { MAX_CALLS_PER_TURN } from '../../../terminal-sim/server/service-message
 import type { ServiceSpec } from '../../../terminal-sim/server/service-messages.js';
 import { SqliteCardStore } from '../../../terminal-sim/store/index.js';
 import { SELECT_TRANSIT, THREAD_EXEC_ARGV } from './helpers.js';
+import { testTempDir } from '../../support/temp-dir.js';
 
 const hex = (h: string) => Uint8Array.from(Buffer.from(h, 'hex'));
 const started: ServiceThread[] = [];
@@ -113,7 +112,7 @@ describe('service thread', () => {
   });
 
   it('a store that cannot open fails the start with its own message, and only that', async () => {
-    const missing = join(mkdtempSync(join(tmpdir(), 'ssc3-thread-')), 'no', 'such', 'dir', 'cards.db');
+    const missing = join(testTempDir('thread'), 'no', 'such', 'dir', 'cards.db');
     const exits: Error[] = [];
     await expect(startServiceThread({ spec: { store: { kind: 'sqlite', path: missing } }, execArgv: THREAD_EXEC_ARGV, onExit: (e) => exits.push(e) })).rejects.toThrow(/directory does not exist|unable to open/);
     // The start failed: that is the whole report (onExit is for a thread that was serving).
@@ -136,7 +135,7 @@ describe('service thread', () => {
   });
 
   it('close() commits the taps still in flight; every answered tap is in the journal', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'ssc3-thread-')), 'cards.db');
+    const path = join(testTempDir('thread'), 'cards.db');
     const t = await start({ store: { kind: 'sqlite', path } });
     const entry = await t.terminals.create({ kind: 'gate', direction: 'entry' });
     const cards = await Promise.all(Array.from({ length: 30 }, (_, i) => t.cards.create({ seed: 500 + i, balanceFen: 2000 })));
