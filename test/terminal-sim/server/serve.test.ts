@@ -8,9 +8,9 @@ import { run, type CliIo } from '../../../terminal-sim/cli/main.js';
 import { startupNotes } from '../../../terminal-sim/cli/serve-command.js';
 import { SERVE_NODE_FLAGS } from '../../../terminal-sim/cli/serve-node-flags.js';
 import { DEMO_CARDS, DEMO_TERMINALS, startServer } from '../../../terminal-sim/server/serve.js';
+import { testTempDir } from '../../support/temp-dir.js';
 import { FakeVpcd } from '../transport/fake-vpcd.js';
 import { THREAD_EXEC_ARGV } from './helpers.js';
-import { testTempDir } from '../../support/temp-dir.js';
 
 describe('startServer', () => {
   it('serves /healthz and the demo cards on a loopback port; cards survive a restart', async () => {

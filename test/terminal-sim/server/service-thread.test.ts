@@ -10,8 +10,8 @@ import type { ServiceThread } from '../../../terminal-sim/server/service-thread.
 import { MAX_CALLS_PER_TURN } from '../../../terminal-sim/server/service-messages.js';
 import type { ServiceSpec } from '../../../terminal-sim/server/service-messages.js';
 import { SqliteCardStore } from '../../../terminal-sim/store/index.js';
-import { SELECT_TRANSIT, THREAD_EXEC_ARGV } from './helpers.js';
 import { testTempDir } from '../../support/temp-dir.js';
+import { SELECT_TRANSIT, THREAD_EXEC_ARGV } from './helpers.js';
 
 const hex = (h: string) => Uint8Array.from(Buffer.from(h, 'hex'));
 const started: ServiceThread[] = [];
