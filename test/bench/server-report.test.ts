@@ -95,6 +95,12 @@ describe('targets', () => {
     expect(evaluateServerTargets([row('ws-apdu-1', 1, 1.999)])[2].met).toBe(true);
   });
 
+  it('the 512-connection tap row is judged by nothing: its figure does not stand for the busy row', () => {
+    const t = evaluateServerTargets([row('http-tap-busy', 4_000, 1, 'taps'), row('http-tap-512', 6_000, 1, 'taps')]);
+    expect(t.find((x) => x.id === 'http-tap-busy')).toMatchObject({ measured: 4000, met: false });
+    expect(t.some((x) => x.id === 'http-tap-512')).toBe(false);
+  });
+
   it('a skipped or missing case is neither met nor missed', () => {
     const t = evaluateServerTargets([skippedRow('http-tap-busy', 'Full tap', '', 'taps', 'route not available')]);
     expect(t.every((x) => x.met === undefined)).toBe(true);
