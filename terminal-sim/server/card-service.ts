@@ -92,6 +92,12 @@ export interface SlotCard {
   powerOn(): Uint8Array;
   powerOff(): void;
   transmit(apdu: Uint8Array): Uint8Array;
+  /**
+   * One APDU whose answer waits until what it wrote is durable, saved through the store's group
+   * commit (the card's patch, sharing a commit with the taps and HTTP APDUs of the moment) rather
+   * than as the whole image in a transaction of its own. VpcdSlot sends C-APDUs here.
+   */
+  transmitAsync(apdu: Uint8Array): Promise<Uint8Array>;
   /** The card's ATR, known without powering it (pcscd asks every ~400 ms). */
   readonly atr: Uint8Array;
 }
@@ -296,6 +302,16 @@ export class CardService {
       powerOn: () => run((sc) => (sc.powerOff(), sc.powerOn())),
       powerOff: () => run((sc) => sc.powerOff()),
       transmit: (apdu) => run((sc) => sc.transmit(apdu)),
+      // Under the card's lock, as an HTTP APDU: releaseFromReader waits for a save in flight.
+      transmitAsync: (apdu) =>
+        this.locks.run([cardKey(id)], async () => {
+          const sc = this.session(id);
+          try {
+            return await sc.transmitGrouped(apdu);
+          } catch (e) {
+            throw this.failure(id, e);
+          }
+        }),
       get atr() {
         return run((sc) => sc.card.atr);
       },
@@ -304,18 +320,23 @@ export class CardService {
 
   /**
    * Takes the card back from its PC/SC slot; it is powered again for the HTTP API unless it was
-   * torn out (then it waits for POST /v1/cards/:id/reset, as after a torn HTTP APDU).
+   * torn out (then it waits for POST /v1/cards/:id/reset, as after a torn HTTP APDU). An APDU
+   * from the slot still saving holds the card's lock: the card comes back once that save has
+   * settled, and the promise resolves then (at once otherwise).
    */
-  releaseFromReader(id: string, opts: { torn?: boolean } = {}): void {
-    if (!this.inReader.delete(id)) return;
-    const sc = this.open.get(id);
-    if (sc && !opts.torn && !sc.card.isPowered) {
-      try {
-        sc.powerOn();
-      } catch {
-        this.open.delete(id);
+  releaseFromReader(id: string, opts: { torn?: boolean } = {}): Promise<void> {
+    if (!this.inReader.has(id)) return Promise.resolve();
+    return this.locks.run([cardKey(id)], async () => {
+      if (!this.inReader.delete(id)) return;
+      const sc = this.open.get(id);
+      if (sc && !opts.torn && !sc.card.isPowered) {
+        try {
+          sc.powerOn();
+        } catch {
+          this.open.delete(id);
+        }
       }
-    }
+    });
   }
 
   /** The PC/SC slot holding the card, if any. */

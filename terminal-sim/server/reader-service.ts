@@ -4,8 +4,9 @@
  * 00 0n" in pcscd). `POST /v1/readers/:slot/insert` puts a stored card in a slot — the slot
  * connects to vpcd, which tells pcscd a card is present — and `/remove` takes it out (socket
  * closed: "card removed"). Every APDU from a PC/SC client goes through the card's StoredCard, so
- * it is saved before vpcd gets the answer. While a card is in a slot, HTTP APDUs and taps on it
- * are refused (CARD_IN_READER): the PC/SC client owns its session.
+ * what it wrote is saved (in the store's group commit) before vpcd gets the answer, and a removal
+ * waits for that save. While a card is in a slot, HTTP APDUs and taps on it are refused
+ * (CARD_IN_READER): the PC/SC client owns its session.
  */
 import { VpcdSlot } from '../transport/vpcd.js';
 import type { VpcdEvent } from '../transport/vpcd.js';
@@ -57,7 +58,7 @@ export class ReaderService {
           onEvent: (e) => {
             // A card torn out mid-APDU has left the slot: it is the API's again, unpowered.
             if (e.type === 'disconnected' && e.reason === 'torn' && slot.cardId !== undefined) {
-              this.cards.releaseFromReader(slot.cardId, { torn: true });
+              void this.cards.releaseFromReader(slot.cardId, { torn: true });
               slot.cardId = undefined;
             }
             opts.onEvent?.(n, e);
@@ -83,13 +84,17 @@ export class ReaderService {
     return this.view(s);
   }
 
-  /** Takes the slot's card out (nothing to do when empty). @throws ApiError NO_READERS, UNKNOWN_SLOT */
-  remove(slotText: string): ReaderView {
+  /**
+   * Takes the slot's card out (nothing to do when empty); resolves once the card is the API's
+   * again (after the save of an APDU in flight, if any). @throws ApiError NO_READERS, UNKNOWN_SLOT
+   */
+  async remove(slotText: string): Promise<ReaderView> {
     const s = this.slot(slotText);
-    if (s.cardId !== undefined) {
+    const id = s.cardId;
+    if (id !== undefined) {
       s.vpcd.remove();
-      this.cards.releaseFromReader(s.cardId);
       s.cardId = undefined;
+      await this.cards.releaseFromReader(id);
     }
     return this.view(s);
   }
@@ -102,7 +107,7 @@ export class ReaderService {
   /** Takes every card out and stops the slots. */
   close(): void {
     for (const s of this.slots) {
-      if (s.cardId !== undefined) this.cards.releaseFromReader(s.cardId);
+      if (s.cardId !== undefined) void this.cards.releaseFromReader(s.cardId);
       s.cardId = undefined;
       s.vpcd.stop();
     }

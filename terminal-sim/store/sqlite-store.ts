@@ -394,7 +394,7 @@ export class SqliteCardStore implements CardStore {
     // because most read before they write — the versions (freshVersions), a card's version — and
     // a deferred one that another connection commits under between its first read and its first
     // write cannot write at all: SQLITE_BUSY at once, not retried (https://sqlite.org/rescode.html#busy_snapshot).
-    // With the writer thread committing every few ms, a PC/SC APDU's save would fail so.
+    // With the writer thread committing every few ms, a tear's save would fail so.
     // The card's journal rows stay, unbound, and its patches go: by the store, not by foreign key
     // actions since migration 4 (they could use no partial index and scanned every row).
     this.deleteTx = db.transaction((id: string) => {

@@ -21,6 +21,12 @@ export interface CardLike {
   powerOn(): Uint8Array;
   powerOff(): void;
   transmit(apdu: Uint8Array): Uint8Array;
+  /**
+   * When present, C-APDUs go here instead of transmit, and the R-APDU leaves once the promise
+   * settles: a store-backed card saves a command that wrote through the store's group commit
+   * before it answers. Messages that vpcd sends meanwhile wait their turn, in order.
+   */
+  transmitAsync?(apdu: Uint8Array): Promise<Uint8Array>;
   /** The ATR, if known without powering the card (engine's Card has it). */
   readonly atr?: Uint8Array;
 }
@@ -203,12 +209,30 @@ export class VpcdSlot {
       this.emit({ type: 'connected' });
       for (const w of this.connectWaiters.splice(0)) w();
     });
+    // This connection's messages, handled one at a time in order: one that waits for the card
+    // (transmitAsync) holds those behind it.
+    const inbox: Uint8Array[] = [];
+    let waiting = false;
+    const drain = (): void => {
+      while (!waiting && inbox.length > 0 && this.socket === sock) {
+        const pending = this.handle(sock, inbox.shift()!);
+        if (pending) {
+          waiting = true;
+          const resume = () => {
+            waiting = false;
+            drain();
+          };
+          pending.then(resume, (e: unknown) => {
+            this.emit({ type: 'card-error', error: e });
+            resume();
+          });
+        }
+      }
+    };
     sock.on('data', (chunk: Buffer) => {
       if (this.socket !== sock) return;
-      for (const msg of decoder.push(chunk)) {
-        if (this.socket !== sock) return;
-        this.handle(sock, msg);
-      }
+      inbox.push(...decoder.push(chunk));
+      drain();
     });
     let lastError = '';
     sock.on('error', (e: NodeJS.ErrnoException) => {
@@ -267,27 +291,35 @@ export class VpcdSlot {
     sock.write(encodeVpcdFrame(payload));
   }
 
-  private handle(sock: net.Socket, msg: Uint8Array): void {
+  /** Handles one message from vpcd; a promise when its reply waits for the card (transmitAsync), settled once it has left. */
+  private handle(sock: net.Socket, msg: Uint8Array): Promise<void> | undefined {
     const card = this.card!;
     this.trace?.('in', msg);
     if (msg.length === 0) {
       this.emit({ type: 'ignored', what: 'empty message' });
-      return;
+      return undefined;
     }
     try {
       if (msg.length === 1) this.control(sock, card, msg[0]);
+      else if (card.transmitAsync) return this.apduAsync(sock, card.transmitAsync.bind(card), msg);
       else this.apdu(sock, card, msg);
     } catch (e) {
-      if (isPowerLoss(e)) {
-        // A tear: the card lost power mid-command. To vpcd that is a removal, and no reply goes out.
-        this.emit({ type: 'card-error', error: e });
-        this.detach('torn');
-        return;
-      }
-      this.emit({ type: 'card-error', error: e });
-      if (msg.length > 1) this.send(sock, SW_NO_PRECISE_DIAGNOSIS);
-      else if (msg[0] === VPCD_CTRL.GET_ATR) this.detach('removed'); // no ATR to give: no card
+      this.cardError(sock, msg, e);
     }
+    return undefined;
+  }
+
+  /** What the card threw (or rejected with) for `msg`. */
+  private cardError(sock: net.Socket, msg: Uint8Array, e: unknown): void {
+    if (isPowerLoss(e)) {
+      // A tear: the card lost power mid-command. To vpcd that is a removal, and no reply goes out.
+      this.emit({ type: 'card-error', error: e });
+      this.detach('torn');
+      return;
+    }
+    this.emit({ type: 'card-error', error: e });
+    if (msg.length > 1) this.send(sock, SW_NO_PRECISE_DIAGNOSIS);
+    else if (msg[0] === VPCD_CTRL.GET_ATR) this.detach('removed'); // no ATR to give: no card
   }
 
   private control(sock: net.Socket, card: CardLike, code: number): void {
@@ -333,8 +365,30 @@ export class VpcdSlot {
 
   private apdu(sock: net.Socket, card: CardLike, cmd: Uint8Array): void {
     this.stats.apdus++;
+    this.answer(sock, cmd, card.transmit(cmd), this.stats.apdus);
+  }
+
+  /** As apdu, the answer when the card's promise settles; nothing goes out if the card has left the slot meanwhile. */
+  private apduAsync(sock: net.Socket, transmit: (apdu: Uint8Array) => Promise<Uint8Array>, cmd: Uint8Array): Promise<void> {
+    this.stats.apdus++;
     const n = this.stats.apdus;
-    const r = card.transmit(cmd);
+    return transmit(cmd).then(
+      (r) => {
+        if (this.socket !== sock) return;
+        try {
+          this.answer(sock, cmd, r, n);
+        } catch (e) {
+          this.cardError(sock, cmd, e);
+        }
+      },
+      (e: unknown) => {
+        if (this.socket === sock) this.cardError(sock, cmd, e);
+      },
+    );
+  }
+
+  /** Sends the card's response `r` to command `cmd` (the slot's APDU number `n`). @throws RangeError for a response vpcd cannot carry. */
+  private answer(sock: net.Socket, cmd: Uint8Array, r: Uint8Array, n: number): void {
     if (!(r instanceof Uint8Array) || r.length < 2 || r.length > VPCD_MAX_PAYLOAD_LEN) {
       throw new RangeError(`card response expected 2..${VPCD_MAX_PAYLOAD_LEN} bytes, got ${r instanceof Uint8Array ? r.length : typeof r}`);
     }

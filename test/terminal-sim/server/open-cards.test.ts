@@ -56,7 +56,7 @@ describe('CardService maxOpenCards', () => {
     cards.claimForReader(c, '0');
     await cards.transmit(d, Uint8Array.from(Buffer.from(SELECT_TRANSIT, 'hex')));
     expect(cards.openCount).toBe(4);
-    cards.releaseFromReader(c);
+    await cards.releaseFromReader(c);
     await cards.transmit(d, Uint8Array.from(Buffer.from(READ_0015, 'hex')));
     // Opening another card is what closes idle ones: c (released, powered, idle) goes now.
     const e = cards.create({ seed: 5 }).id;

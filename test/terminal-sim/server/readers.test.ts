@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { bytesToHex, hexToBytes } from '../../../crypto/utils.js';
 import { FakeVpcd } from '../transport/fake-vpcd.js';
-import { makeApp } from './helpers.js';
+import { SqliteCardStore } from '../../../terminal-sim/store/index.js';
+import { GET_CHALLENGE, makeApp, now, SELECT_TRANSIT } from './helpers.js';
 
 let app: FastifyInstance;
 const drivers: FakeVpcd[] = [];
@@ -77,5 +78,55 @@ describe('reader routes', () => {
     expect([unknownSlot.statusCode, unknownSlot.json().code]).toEqual([404, 'UNKNOWN_SLOT']);
     const unknownCard = await post('/v1/readers/1/insert', { cardId: 'nope' });
     expect([unknownCard.statusCode, unknownCard.json().code]).toEqual([404, 'UNKNOWN_CARD']);
+  });
+});
+
+/** A store whose grouped saves wait, while `hold` is set, until the test releases them. */
+class HeldStore extends SqliteCardStore {
+  hold = false;
+  readonly held: (() => void)[] = [];
+  override saveChangeAndJournalGrouped(...args: Parameters<SqliteCardStore['saveChangeAndJournalGrouped']>): Promise<number> {
+    if (!this.hold) return super.saveChangeAndJournalGrouped(...args);
+    return new Promise((resolve, reject) => this.held.push(() => void super.saveChangeAndJournalGrouped(...args).then(resolve, reject)));
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('APDUs from a PC/SC slot that write', () => {
+  it('are saved through the group commit before the answer; removing the card waits for a save in flight', async () => {
+    const [d0, , port] = await twoDrivers();
+    const store = new HeldStore(':memory:', { now });
+    ({ app } = await makeApp({ vpcd: { host: '127.0.0.1', port } }, store));
+    const card = (await post('/v1/cards', { seed: 7 })).json() as { id: string };
+    expect((await post('/v1/readers/0/insert', { cardId: card.id })).statusCode).toBe(200);
+    await d0.connection();
+    d0.send(Uint8Array.of(0x01)); // power on
+    const v0 = store.getStored(card.id)!.version;
+    const w0 = store.stats().groupedWrites!;
+    expect(sw(await d0.request(hexToBytes(GET_CHALLENGE)))).toBe('9000');
+    // the card's patch, in a group commit, before the answer left
+    expect([store.stats().groupedWrites! - w0, store.getStored(card.id)!.version]).toEqual([1, v0 + 1]);
+
+    store.hold = true;
+    d0.send(hexToBytes(GET_CHALLENGE));
+    for (let i = 0; i < 100 && store.held.length === 0; i++) await sleep(10);
+    expect(store.held).toHaveLength(1);
+    expect(d0.queued).toBe(0); // no answer before the save
+    let removed = false;
+    const rem = post('/v1/readers/0/remove').then((r) => ((removed = true), r));
+    await sleep(50);
+    expect(removed).toBe(false); // the card is the reader's until its save settles
+    const refused = await post(`/v1/cards/${card.id}/apdu`, { apdu: SELECT_TRANSIT });
+    expect([refused.statusCode, refused.json().code]).toEqual([409, 'CARD_IN_READER']);
+    store.hold = false;
+    store.held.shift()!();
+    expect((await rem).json()).toMatchObject({ slot: 0, cardId: null });
+    expect(store.getStored(card.id)!.version).toBe(v0 + 2); // the held save committed
+    const back = await post(`/v1/cards/${card.id}/apdu`, { apdu: SELECT_TRANSIT });
+    expect([back.statusCode, back.json().sw]).toEqual([200, '9000']);
+    await d0.whenClosed();
+    expect(d0.queued).toBe(0); // the card left before that answer could
+    store.close();
   });
 });

@@ -2,7 +2,8 @@
 // after another connection's commit, the card's version), and a deferred transaction that another
 // connection commits under between its first read and its first write cannot write at all
 // (SQLITE_BUSY, busy snapshot, not retried). With the writer thread committing every few ms, a
-// save outside a group commit (a PC/SC APDU's) is such a transaction: run with and without it.
+// save outside a group commit (a tear's, a journal append) is such a transaction: run with and
+// without it.
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { SqliteCardStore } from '../../../terminal-sim/store/index.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { bytesToHex, concatBytes, hexToBytes } from '../../../crypto/utils.js';
-import { issueCard, type Card } from '../../../engine/index.js';
+import { CardPowerError, issueCard, type Card } from '../../../engine/index.js';
 import { encodeVpcdFrame, VpcdSlot, type CardLike, type VpcdEvent } from '../../../terminal-sim/transport/index.js';
 import { FakeVpcd, freePort } from './fake-vpcd.js';
 
@@ -245,5 +245,81 @@ describe('VpcdSlot against a fake vpcd driver', () => {
     expect(delays.slice(0, 10).every((d) => d === 5)).toBe(true);
     expect(delays[10]).toBe(10);
     expect(Math.max(...delays)).toBe(20);
+  });
+});
+
+/** A card whose transmitAsync answers only when the test releases it, in call order. */
+function heldCard(): { card: CardLike; calls: string[]; release: (resp?: Uint8Array | Error) => void; held: () => number } {
+  const inner = issueCard({ seed: 2 });
+  const calls: string[] = [];
+  const pending: ((resp?: Uint8Array | Error) => void)[] = [];
+  const card: CardLike = {
+    powerOn: () => (calls.push('on'), inner.powerOn()),
+    powerOff: () => (calls.push('off'), inner.powerOff()),
+    transmit: () => {
+      throw new Error('transmit: the slot should use transmitAsync');
+    },
+    transmitAsync: (apdu) => {
+      calls.push(`apdu ${bytesToHex(apdu)}`);
+      const r = inner.transmit(apdu);
+      return new Promise((resolve, reject) => pending.push((x) => (x instanceof Error ? reject(x) : resolve(x ?? r))));
+    },
+    atr: inner.atr,
+  };
+  return { card, calls, release: (x) => pending.shift()!(x), held: () => pending.length };
+}
+
+describe('VpcdSlot with a card that answers asynchronously (transmitAsync)', () => {
+  it('the R-APDU leaves when the promise settles; what vpcd sends meanwhile waits its turn, in order', async () => {
+    const h = heldCard();
+    const { driver } = await setup(h.card);
+    driver.send(ON);
+    driver.send(SELECT_TRANSIT);
+    driver.send(READ_EF15);
+    driver.send(OFF);
+    await sleep(50);
+    // Only the first APDU has reached the card: the READ BINARY and the power-off queue behind it.
+    expect(h.calls).toEqual(['on', `apdu ${bytesToHex(SELECT_TRANSIT)}`]);
+    expect(driver.queued).toBe(0);
+    h.release();
+    expect(sw(await driver.reply())).toBe('9000');
+    await sleep(20);
+    expect(h.calls).toEqual(['on', `apdu ${bytesToHex(SELECT_TRANSIT)}`, `apdu ${bytesToHex(READ_EF15)}`]);
+    h.release();
+    const ef15 = await driver.reply();
+    expect([ef15.length, sw(ef15)]).toEqual([32, '9000']);
+    await sleep(20);
+    expect(h.calls.at(-1)).toBe('off');
+  });
+
+  it('a card removed while its answer is pending sends nothing; a rejection becomes 6F00, a tear closes the socket', async () => {
+    const h = heldCard();
+    const { driver, slot, events } = await setup(h.card);
+    driver.send(ON);
+    driver.send(SELECT_TRANSIT);
+    await sleep(50);
+    expect(h.held()).toBe(1);
+    h.release(new Error('store failed'));
+    expect(bytesToHex(await driver.reply())).toBe('6f00');
+    expect(events.some((e) => e.type === 'card-error')).toBe(true);
+
+    driver.send(READ_EF15);
+    await sleep(50);
+    slot.remove();
+    await driver.whenClosed();
+    h.release();
+    await sleep(50);
+    expect(driver.queued).toBe(0);
+    expect(events).toContainEqual({ type: 'disconnected', reason: 'removed' });
+
+    const torn = heldCard();
+    const again = await setup(torn.card);
+    again.driver.send(ON);
+    again.driver.send(SELECT_TRANSIT);
+    await sleep(50);
+    torn.release(new CardPowerError('card lost power: torn after commit', true));
+    await again.driver.whenClosed();
+    expect(again.driver.queued).toBe(0);
+    expect(again.events).toContainEqual({ type: 'disconnected', reason: 'torn' });
   });
 });
