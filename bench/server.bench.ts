@@ -93,8 +93,9 @@ const SIZES = {
   busyRuns: 3,
   /**
    * Connections of http-tap-512, which has no target: at 256 the machine still had about a fifth
-   * of its CPU idle on 27 November (README "Where 5,000/s stands"); this row, measured as the busy
-   * row is (the median of busyRuns runs on fresh cards), shows what twice the requests in flight give.
+   * of its CPU idle on 27 November (README "Where 5,000/s stands"); this row, measured as the
+   * busy row is (the median of busyRuns runs on fresh cards), shows what twice the requests in
+   * flight give.
    */
   deepConnections: 512,
   /**
@@ -137,7 +138,7 @@ export const SERVER_USAGE = `usage: node dist/bench/server.bench.js [options]
   --filter REGEX   run only the cases whose id matches (${SERVER_CASES.join(', ')}); writes nothing unless --out is given
   --time MS        timed duration of each HTTP / WebSocket case (default 10 000; quick 3 000)
   --connections N  HTTP connections of http-tap and http-apdu (default ${SIZES.httpConnections}; http-tap-busy
-                   always has ${SIZES.busyConnections}); the cards
+                   and http-tap-issuing always have ${SIZES.busyConnections}, http-tap-512 ${SIZES.deepConnections}); the cards
                    issued grow with them (taps: ${SIZES.tapCardsPerConnection} per connection, at least ${SIZES.tapCards})
   --client NAME    the HTTP load generator: ${HTTP_CLIENTS.join(' (default) or ')} (a comparison: writes only with --out)
   --out DIR        where to write server.json and server.md (default bench/results)
