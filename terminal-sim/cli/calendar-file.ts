@@ -39,7 +39,9 @@ const WARN_DAYS = 60;
 
 /**
  * A line for `serve` when the calendar ends within 60 days of `nowMs` (Beijing date) or already
- * has: what stops working and how to supply the next year. Undefined when there is time.
+ * has: what stops working, how to supply the next year, and the stop-gap until its schedule is
+ * published (a year with no holidays: an assumption the user's file states, not the engine's).
+ * Undefined when there is time.
  */
 export function calendarWarning(calendar: WorkdayCalendar, nowMs: number): string | undefined {
   const today = new Date(nowMs + 8 * 3_600_000).toISOString().slice(0, 10);
@@ -47,5 +49,5 @@ export function calendarWarning(calendar: WorkdayCalendar, nowMs: number): strin
   const daysLeft = Math.floor((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000);
   if (daysLeft > WARN_DAYS) return undefined;
   const when = daysLeft < 0 ? `ended on ${end}` : `ends on ${end} (in ${daysLeft} days)`;
-  return `Calendar: the working-day calendar (${calendar.name}) ${when}; after it, exits in the off-peak window are refused (fare-error). Give --calendar FILE with the next year's State Council schedule (README "Fares").`;
+  return `Calendar: the working-day calendar (${calendar.name}) ${when}; after it, exits in the off-peak window are refused (fare-error). Give --calendar FILE with the next year's State Council schedule or, until it is out, with the year and no holidays (then Monday to Friday are working days: README "Fares").`;
 }

@@ -66,6 +66,7 @@ describe('calendarWarning', () => {
     const w = calendarWarning(cal, at('2026-11-27T06:00:00+08:00'));
     expect(w).toMatch(/chinese-days 1\.5\.7\) ends on 2026-12-31 \(in 34 days\)/);
     expect(w).toMatch(/--calendar FILE/);
+    expect(w).toMatch(/no holidays \(then Monday to Friday are working days/);
     // 23:30 UTC on the 26th is already the 27th in Beijing
     expect(calendarWarning(cal, at('2026-11-26T23:30:00Z'))).toBe(w);
   });
