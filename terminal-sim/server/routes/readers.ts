@@ -25,7 +25,7 @@ export const readerRoutes: FastifyPluginAsyncTypebox<ReaderRoutesOptions> = asyn
 
   app.post(
     '/v1/readers/:slot/remove',
-    { schema: { tags, summary: 'take the card out of a PC/SC slot', params: SlotParams, response: { 200: ReaderSchema, ...ERROR_RESPONSES } } },
+    { schema: { tags, summary: 'take the card out of a PC/SC slot (answered once the card is the API\'s again, after the save of an APDU in flight)', params: SlotParams, response: { 200: ReaderSchema, ...ERROR_RESPONSES } } },
     async (req) => readers.remove(req.params.slot),
   );
 };
