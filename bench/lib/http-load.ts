@@ -60,11 +60,11 @@ export interface HttpLoadResult {
  */
 export class LoadTally {
   /** Whether the mark has passed: only then do replies, errors and latencies count. */
-  timing = false;
-  good = 0;
-  bad = 0;
-  starved = 0;
-  transportErrors = 0;
+  private timing = false;
+  private good = 0;
+  private bad = 0;
+  private starved = 0;
+  private transportErrors = 0;
   private startMs = 0;
   private markMs = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -93,6 +93,23 @@ export class LoadTally {
     };
     if (this.warmupS > 0) this.timer = setTimeout(mark, this.warmupS * 1000);
     else mark();
+  }
+
+  /** A reply the case checked: good or bad, when timing. */
+  reply(ok: boolean): void {
+    if (!this.timing) return;
+    if (ok) this.good++;
+    else this.bad++;
+  }
+
+  /** No card was free for a request, when timing. */
+  starve(): void {
+    if (this.timing) this.starved++;
+  }
+
+  /** A request that failed in transport, when timing. */
+  transportError(): void {
+    if (this.timing) this.transportErrors++;
   }
 
   /** A 200 reply's latency, when timing. */
@@ -148,7 +165,7 @@ export async function runHttpLoad<S>(pool: PooledCard<S>[], c: HttpCase<S>, opts
           const card = pool.shift();
           if (card === undefined) {
             // Cannot happen while cards outnumber connections, unless too many were retired.
-            if (tally.timing) tally.starved++;
+            tally.starve();
             ctx.card = undefined;
             return { ...req, path: '/healthz', method: 'GET', body: undefined };
           }
@@ -163,10 +180,7 @@ export async function runHttpLoad<S>(pool: PooledCard<S>[], c: HttpCase<S>, opts
           if (card === undefined || !inFlight.delete(card)) return;
           ctx.card = undefined;
           const { ok, keep } = c.check(card, status, body);
-          if (tally.timing) {
-            if (ok) tally.good++;
-            else tally.bad++;
-          }
+          tally.reply(ok);
           if (keep) pool.push(card);
         },
       },
@@ -176,7 +190,7 @@ export async function runHttpLoad<S>(pool: PooledCard<S>[], c: HttpCase<S>, opts
     if (statusCode === 200) tally.latency(responseTimeMs);
   });
   tracker.on('reqError', () => {
-    if (tally.timing) tally.transportErrors++;
+    tally.transportError();
   });
   tally.start();
   try {

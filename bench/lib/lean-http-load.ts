@@ -76,7 +76,7 @@ export async function runLeanHttpLoad<S>(pool: PooledCard<S>[], c: HttpCase<S>, 
   const conns: Conn[] = [];
 
   const countError = (): void => {
-    if (tally.timing) tally.transportErrors++;
+    tally.transportError();
   };
   const send = (k: Conn): void => {
     if (stopping || !k.socket) return;
@@ -84,7 +84,7 @@ export async function runLeanHttpLoad<S>(pool: PooledCard<S>[], c: HttpCase<S>, 
     let request: string;
     if (card === undefined) {
       // Cannot happen while cards outnumber connections, unless too many were retired.
-      if (tally.timing) tally.starved++;
+      tally.starve();
       request = `GET /healthz HTTP/1.1\r\nHost: ${url.host}\r\n\r\n`;
     } else {
       const { path, body } = c.request(card);
@@ -127,10 +127,7 @@ export async function runLeanHttpLoad<S>(pool: PooledCard<S>[], c: HttpCase<S>, 
     k.sentMs = 0;
     if (card !== undefined) {
       const { ok, keep } = c.check(card, reply.status, reply.body);
-      if (tally.timing) {
-        if (ok) tally.good++;
-        else tally.bad++;
-      }
+      tally.reply(ok);
       if (reply.status === 200) tally.latency(latency);
       if (keep) pool.push(card);
     }

@@ -301,7 +301,7 @@ export class VpcdSlot {
     }
     try {
       if (msg.length === 1) this.control(sock, card, msg[0]);
-      else if (card.transmitAsync) return this.apduAsync(sock, card.transmitAsync.bind(card), msg);
+      else if (card.transmitAsync) return this.apduAsync(sock, card, msg);
       else this.apdu(sock, card, msg);
     } catch (e) {
       this.cardError(sock, msg, e);
@@ -369,10 +369,10 @@ export class VpcdSlot {
   }
 
   /** As apdu, the answer when the card's promise settles; nothing goes out if the card has left the slot meanwhile. */
-  private apduAsync(sock: net.Socket, transmit: (apdu: Uint8Array) => Promise<Uint8Array>, cmd: Uint8Array): Promise<void> {
+  private apduAsync(sock: net.Socket, card: CardLike, cmd: Uint8Array): Promise<void> {
     this.stats.apdus++;
     const n = this.stats.apdus;
-    return transmit(cmd).then(
+    return card.transmitAsync!(cmd).then(
       (r) => {
         if (this.socket !== sock) return;
         try {

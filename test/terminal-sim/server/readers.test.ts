@@ -1,4 +1,5 @@
 /** PC/SC reader slot routes (issue 5): a stored card in a vpcd slot, driven by a fake vpcd driver. */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { bytesToHex, hexToBytes } from '../../../crypto/utils.js';
@@ -90,8 +91,6 @@ class HeldStore extends SqliteCardStore {
     return new Promise((resolve, reject) => this.held.push(() => void super.saveChangeAndJournalGrouped(...args).then(resolve, reject)));
   }
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('APDUs from a PC/SC slot that write', () => {
   it('are saved through the group commit before the answer; removing the card waits for a save in flight', async () => {
