@@ -1,7 +1,8 @@
 // SM2 (crypto/sm2.ts) beyond the published vectors: seeded interop in both directions with
 // sm-crypto and sm-crypto-v2 (signatures, Z_A, public keys, encryption in both orders), the openssl
 // CLI (DER signatures under hand-built SubjectPublicKeyInfo keys, GM/T 0009 DER ciphertexts),
-// negative cases at every public boundary, key exchange (GB/T 32918.3: agreement, confirmation and
+// negative cases at every public boundary, the all-zero key stream (which both peers let through
+// when they encrypt), key exchange (GB/T 32918.3: agreement, confirmation and
 // sm-crypto-v2's calculateSharedKey), and determinism of the seeded and prepared-key paths.
 // Every randomised case names its seed and case number; SM2_TEST_SEED=<n> runs another seed.
 import { spawnSync } from 'node:child_process';
@@ -9,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import smCrypto from 'sm-crypto';
-import { sm2 as smV2 } from 'sm-crypto-v2';
+import { kdf as v2Kdf, sm2 as smV2, sm3 as v2Sm3 } from 'sm-crypto-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as sm2 from '../../crypto/sm2.js';
 import { bigIntToBytes, bytesToBigInt, bytesToHex, concatBytes, hexToBytes } from '../../crypto/utils.js';
@@ -167,6 +168,23 @@ function makeKey(peer: Peer, r: Prng, i: number, ctx: string): TestKey {
   return { d, pub, dHex: hex(d), pubHex: hex(pub), source: 'our key' };
 }
 
+/**
+ * A peer's ciphertext of `msg` (raw, 04‖…), asked for again while it is one that skips GB/T
+ * 32918.4-2016 §6.1 A5: neither sm-crypto nor sm-crypto-v2 draws another k when the key stream t
+ * comes out all zero, so about one 1-byte message in 256 comes back with C2 = M. Our decrypt must
+ * refuse such a ciphertext (§7.1 B4, and "an all-zero key stream" below); that is checked before
+ * the peer is asked again.
+ */
+function conformingPeerCiphertext(encryptOnce: () => Uint8Array, d: Uint8Array, msg: Uint8Array, mode: sm2.CipherMode, ctx: string): Uint8Array {
+  for (let attempt = 1; ; attempt++) {
+    const ct = encryptOnce();
+    const c2 = mode === 'c1c3c2' ? ct.subarray(97) : ct.subarray(65, ct.length - 32);
+    if (hex(c2) !== hex(msg)) return ct;
+    expectThrow(() => sm2.decrypt(d, ct, { mode }), sm2.Sm2DecryptError, /all-zero key stream/, `${ctx}: peer ${hex(ct)} with C2 = M`);
+    if (attempt === 5) throw new Error(`${ctx}: the peer gave an all-zero key stream 5 times running`);
+  }
+}
+
 const INTEROP: [Peer, number, number, number][] = [
   // peer, signature cases, encryption cases, seed offset
   [SM_CRYPTO, V1_SIGN_CASES, V1_ENCRYPT_CASES, 100],
@@ -218,9 +236,18 @@ for (const [peer, signCases, encryptCases, offset] of INTEROP) {
         expect(ours[0], ctx).toBe(0x04);
         expect(hex(peer.decrypt(hex(ours.subarray(1)), key.dHex, mode)), `${ctx}: ours ${hex(ours)} → ${peer.name} decrypt`).toBe(hex(msg));
 
-        const theirs = peer.encrypt(msg, key.pubHex, mode);
-        expect(theirs.length, `${ctx}: ${peer.name} ciphertext length (C1 without 04)`).toBe(2 * (96 + msg.length));
-        expect(hex(sm2.decrypt(key.d, hexToBytes('04' + theirs), { mode })), `${ctx}: ${peer.name} 04‖${theirs} → our decrypt`).toBe(hex(msg));
+        const theirs = conformingPeerCiphertext(
+          () => {
+            const once = peer.encrypt(msg, key.pubHex, mode);
+            expect(once.length, `${ctx}: ${peer.name} ciphertext length (C1 without 04)`).toBe(2 * (96 + msg.length));
+            return hexToBytes('04' + once);
+          },
+          key.d,
+          msg,
+          mode,
+          ctx,
+        );
+        expect(hex(sm2.decrypt(key.d, theirs, { mode })), `${ctx}: ${peer.name} ${hex(theirs)} → our decrypt`).toBe(hex(msg));
       }
     });
   });
@@ -246,8 +273,9 @@ describe('interop with sm-crypto-v2 DER forms', () => {
       const ct = sm2.encrypt(pub, msg, { rng: rngOf(r) });
       const ctDer = sm2.ciphertextToDer(ct);
       expect(hex(smV2.doDecrypt(hex(ctDer), hex(d), 1, { output: 'array', asn1: true })), `${ctx}: our DER ${hex(ctDer)} → v2`).toBe(hex(msg));
-      const theirCt = hexToBytes(smV2.doEncrypt(msg, hex(pub), 1, { asn1: true }));
-      expect(hex(sm2.decrypt(d, sm2.ciphertextFromDer(theirCt))), `${ctx}: v2 DER ${hex(theirCt)} → ours`).toBe(hex(msg));
+      let theirDerCt = '';
+      const theirCt = conformingPeerCiphertext(() => sm2.ciphertextFromDer(hexToBytes((theirDerCt = smV2.doEncrypt(msg, hex(pub), 1, { asn1: true })))), d, msg, 'c1c3c2', ctx);
+      expect(hex(sm2.decrypt(d, theirCt)), `${ctx}: v2 DER ${theirDerCt} → ours`).toBe(hex(msg));
     }
   });
 });
@@ -556,6 +584,57 @@ describe('decryption withholds the plaintext for every malformed or tampered cip
   it('bad arguments: non-bytes ciphertext → TypeError, unknown mode → RangeError', () => {
     expectThrow(() => sm2.decrypt(d, hex(cts.c1c3c2) as unknown as Uint8Array), TypeError, /"ciphertext"/, ctx);
     expectThrow(() => sm2.decrypt(d, cts.c1c3c2, { mode: 'C1C3C2' as sm2.CipherMode }), RangeError, /"mode"/, ctx);
+  });
+});
+
+/**
+ * GB/T 32918.4-2016 §6.1 A5: when t = KDF(x2 ‖ y2, klen) is all zero the encryptor draws another
+ * k; §7.1 B4: the decryptor refuses such a ciphertext. For a 1-byte message one k in 256 gives
+ * it, so a search from a seeded start finds one. The key stream is sm-crypto-v2's kdf, and
+ * (x2, y2) = k·P_B is computed as (k·d)·G.
+ */
+describe('an all-zero key stream (GB/T 32918.4-2016 §6.1 A5, §7.1 B4)', () => {
+  const seed = SEED + 660;
+  const r = seeded(seed);
+  const d = sm2.randomPrivateKey(rngOf(r));
+  const pub = sm2.getPublicKey(d);
+  const msg = r.bytes(1);
+  const shared = (k: bigint): Uint8Array => sm2.getPublicKey(scalarBytes(modN(k * bytesToBigInt(d)))).subarray(1);
+  let k = 1n + BigInt(r.int(1 << 30));
+  while (v2Kdf(shared(k), 1)[0] !== 0) k++;
+  const ctx = `seed=${seed} d=${hex(d)} k=${k.toString(16)} msg=${hex(msg)}`;
+
+  it('a fixed k that gives it → RangeError naming "k"', () => {
+    expectThrow(() => sm2.encrypt(pub, msg, { k: scalarBytes(k) }), RangeError, /"k" gives an all-zero key stream/, ctx);
+  });
+
+  it('an rng whose first k gives it: encrypt draws again, and the ciphertext under the second k decrypts with ours and sm-crypto-v2', () => {
+    const second = r.bytes(40);
+    const secondK = (bytesToBigInt(second) % (N - 1n)) + 1n;
+    for (const key of [pub, sm2.precomputePublicKey(pub)]) {
+      const draws = [bigIntToBytes(k - 1n, 40), second];
+      const ct = sm2.encrypt(key, msg, { rng: () => draws.shift() ?? new Uint8Array(0) });
+      expect(draws.length, `${ctx}: both scalars drawn`).toBe(0);
+      expect(hex(ct.subarray(0, 65)), `${ctx}: C1 is the second k's`).toBe(hex(sm2.getPublicKey(scalarBytes(secondK))));
+      expect(hex(sm2.decrypt(d, ct)), ctx).toBe(hex(msg));
+      expect(hex(Uint8Array.from(smV2.doDecrypt(hex(ct.subarray(1)), hex(d), 1, { output: 'array' }))), ctx).toBe(hex(msg));
+    }
+  });
+
+  it('the ciphertext built with that k (C2 = M) → Sm2DecryptError in both orders; sm-crypto-v2 hands back M', () => {
+    const x2y2 = shared(k);
+    const c1 = sm2.getPublicKey(scalarBytes(k));
+    const c3 = hexToBytes(v2Sm3(concatBytes(x2y2.subarray(0, 32), msg, x2y2.subarray(32))));
+    const ct = concatBytes(c1, c3, msg);
+    expectThrow(() => sm2.decrypt(d, ct), sm2.Sm2DecryptError, /all-zero key stream/, `${ctx} ct=${hex(ct)}`);
+    expectThrow(() => sm2.decrypt(d, concatBytes(c1, msg, c3), { mode: 'c1c2c3' }), sm2.Sm2DecryptError, /all-zero key stream/, `${ctx} C1C2C3`);
+    expect(hex(Uint8Array.from(smV2.doDecrypt(hex(ct.subarray(1)), hex(d), 1, { output: 'array' }))), `${ctx}: the peer does not check B4`).toBe(hex(msg));
+
+    // The interop cases' guard: such a peer ciphertext is checked to be refused, then asked again.
+    const good = sm2.encrypt(pub, msg, { rng: rngOf(r) });
+    const answers = [ct, good];
+    expect(hex(conformingPeerCiphertext(() => answers.shift()!, d, msg, 'c1c3c2', ctx)), ctx).toBe(hex(good));
+    expect(() => conformingPeerCiphertext(() => ct, d, msg, 'c1c3c2', ctx), ctx).toThrow(/all-zero key stream 5 times running/);
   });
 });
 
