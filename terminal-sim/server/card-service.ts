@@ -242,12 +242,10 @@ export class CardService {
     return this.locks.run([cardKey(id)], async () => {
       // Checked again: a PC/SC slot may have taken the card while this waited.
       this.notInReader(id);
-      const sc = this.session(id);
       let resp: Uint8Array;
       try {
-        resp = await sc.transmitGrouped(apdu);
-      } catch (err) {
-        const e = this.failure(id, err);
+        resp = await this.guardAsync(id, (sc) => sc.transmitGrouped(apdu));
+      } catch (e) {
         if (e instanceof CardPowerError) {
           if (e.torn) throw new ApiError('CARD_TORN', { id, detail: e.message });
           throw new ApiError('CARD_NOT_POWERED', { id });
@@ -303,15 +301,7 @@ export class CardService {
       powerOff: () => run((sc) => sc.powerOff()),
       transmit: (apdu) => run((sc) => sc.transmit(apdu)),
       // Under the card's lock, as an HTTP APDU: releaseFromReader waits for a save in flight.
-      transmitAsync: (apdu) =>
-        this.locks.run([cardKey(id)], async () => {
-          const sc = this.session(id);
-          try {
-            return await sc.transmitGrouped(apdu);
-          } catch (e) {
-            throw this.failure(id, e);
-          }
-        }),
+      transmitAsync: (apdu) => this.locks.run([cardKey(id)], () => this.guardAsync(id, (sc) => sc.transmitGrouped(apdu))),
       get atr() {
         return run((sc) => sc.card.atr);
       },
@@ -374,6 +364,16 @@ export class CardService {
     const sc = this.session(id);
     try {
       return f(sc);
+    } catch (e) {
+      throw this.failure(id, e);
+    }
+  }
+
+  /** As guard, for a call whose failure comes as a rejection (a grouped save). */
+  private async guardAsync<T>(id: string, f: (sc: StoredCard) => Promise<T>): Promise<T> {
+    const sc = this.session(id);
+    try {
+      return await f(sc);
     } catch (e) {
       throw this.failure(id, e);
     }
